@@ -1,0 +1,65 @@
+"""The one cache of the cockpit (flask-caching), attached late like Vizro's data manager.
+
+Query functions are memoized on plain arguments plus the store's data version, so a write in any
+worker makes every worker's old entries unreachable. Never memoize on a DataFrame argument.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask
+from flask_caching import Cache
+
+from .settings import Settings
+
+cache = Cache()
+F = TypeVar("F", bound=Callable)
+
+
+def cache_config(settings: Settings) -> dict[str, object]:
+    url = settings.cache_url
+    base: dict[str, object] = {"CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": "bqw:"}
+    if not url:
+        return {**base, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 5000}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {**base, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url}
+    if url == "null":
+        return {**base, "CACHE_TYPE": "NullCache"}
+    return {**base, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": url, "CACHE_THRESHOLD": 20000}
+
+
+def init_cache(server: Flask | None, settings: Settings) -> None:
+    """Attach the cache to the Flask server (or a private one for the CLI and tests)."""
+    server = server or Flask("cockpit-data")
+    cache.init_app(server, config=cache_config(settings))
+
+
+def clear() -> None:
+    cache.clear()
+
+
+def versioned(fn: F) -> F:
+    """Memoize ``fn`` on its plain arguments and the current data version.
+
+    The wrapped function receives no extra argument; the version only enters the key.
+    """
+
+    def _inner(_version: int, *args, **kwargs):
+        return fn(*args, **kwargs)
+
+    # The cache key is built from the qualified name: make it the wrapped function's own.
+    _inner.__module__ = fn.__module__
+    _inner.__qualname__ = fn.__qualname__
+    _inner = cache.memoize()(_inner)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .store import data_version  # local: store imports this module
+
+        return _inner(data_version(), *args, **kwargs)
+
+    wrapper.uncached = fn  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,153 @@
+"""Region hierarchy: load from the committed source subset, read through a scoped index."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, func, insert, select
+
+from . import store
+from .cache import versioned
+from .codes import normalize_code
+from .errors import NotFound
+from .schema import region, region_closure
+from .scope import Scope, prefix_of
+
+SOURCE = Path(__file__).with_name("sources") / "regions_44.csv.gz"
+LEVEL_NAMES = {1: "省", 2: "市", 3: "县（市、区）", 4: "镇（街道）", 5: "村（社区）"}
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: int
+    parent: str | None
+    kind: str
+    lon: float | None = None
+    lat: float | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "name": self.name, "level": self.level, "kind": self.kind}
+
+
+def read_source(root: str | None = None) -> list[dict[str, str]]:
+    """Rows of the committed subset; with ``root``, its subtree plus its ancestors."""
+    with gzip.open(SOURCE, "rt", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    if root is None:
+        return rows
+    root12 = normalize_code(root)
+    by_code = {r["code"]: r for r in rows}
+    if root12 not in by_code:
+        raise NotFound(f"未知地区代码：{root12}")
+    keep = {c for c in by_code if c.startswith(prefix_of(root12))}
+    node = by_code[root12]["parent"]
+    while node:
+        keep.add(node)
+        node = by_code[node]["parent"]
+    return [r for r in rows if r["code"] in keep]
+
+
+def load_regions(conn: Connection, root: str) -> int:
+    """Insert the regions of ``root``'s subtree (and ancestors) that are missing; rebuild closure.
+
+    Idempotent: running it twice inserts nothing the second time. Returns regions inserted.
+    """
+    return insert_regions(conn, read_source(root))
+
+
+def insert_regions(conn: Connection, rows: list[dict[str, str]]) -> int:
+    """Insert rows (code, name, level, parent, kind as strings) that are missing; extend the closure."""
+    have = set(conn.execute(select(region.c.code)).scalars())
+    new = [r for r in rows if r["code"] not in have]
+    if not new:
+        return 0
+    # Parents before children (level order) so the foreign key holds at every insert.
+    new.sort(key=lambda r: int(r["level"]))
+    conn.execute(
+        insert(region),
+        [
+            {"code": r["code"], "name": r["name"], "level": int(r["level"]),
+             "parent_code": r["parent"] or None, "kind": r["kind"]}
+            for r in new
+        ],
+    )
+    parents = {r["code"]: (r["parent"] or None) for r in rows}
+    parents.update(dict(conn.execute(select(region.c.code, region.c.parent_code)).all()))
+    levels = dict(conn.execute(select(region.c.code, region.c.level)).all())
+    closure = []
+    for r in new:
+        code, depth, node = r["code"], 0, r["code"]
+        while node:
+            closure.append({"ancestor": node, "descendant": code, "depth": depth,
+                            "descendant_level": levels[code]})
+            node, depth = parents.get(node), depth + 1
+    for start in range(0, len(closure), 20000):
+        conn.execute(insert(region_closure), closure[start:start + 20000])
+    return len(new)
+
+
+class RegionIndex:
+    """All regions of the store in memory (≈29k at province scale): parents, children, names."""
+
+    def __init__(self, regions: list[Region]):
+        self.by_code = {r.code: r for r in regions}
+        self.children: dict[str, list[Region]] = {}
+        for r in sorted(regions, key=lambda r: r.code):
+            if r.parent:
+                self.children.setdefault(r.parent, []).append(r)
+
+    def get(self, code12: str) -> Region:
+        try:
+            return self.by_code[code12]
+        except KeyError:
+            raise NotFound(f"未知地区代码：{code12}") from None
+
+    def path(self, code12: str) -> list[Region]:
+        """Root-first chain of ancestors ending with the region itself."""
+        chain, node = [], self.get(code12)
+        while node is not None:
+            chain.append(node)
+            node = self.by_code.get(node.parent) if node.parent else None
+        return chain[::-1]
+
+
+@versioned
+def region_index() -> RegionIndex:
+    with store.engine().connect() as conn:
+        rows = conn.execute(select(region.c.code, region.c.name, region.c.level, region.c.parent_code,
+                                   region.c.kind, region.c.lon, region.c.lat)).all()
+    return RegionIndex([Region(*r) for r in rows])
+
+
+def get_region(code: object, scope: Scope) -> Region:
+    """The region with this code (any accepted form), if the scope may read it."""
+    return region_index().get(scope.check(code))
+
+
+def children(code: object, scope: Scope) -> list[Region]:
+    """Direct children, ordered by code."""
+    parent = get_region(code, scope)
+    return list(region_index().children.get(parent.code, []))
+
+
+def breadcrumb(code: object, scope: Scope) -> list[Region]:
+    """Chain from the scope's root down to the region (what a breadcrumb shows)."""
+    target = get_region(code, scope)
+    return [r for r in region_index().path(target.code) if scope.contains(r.code)]
+
+
+def count_by_level(code: object, scope: Scope) -> dict[int, int]:
+    """Number of descendants at each level below the region, e.g. {3: 9, 4: 125, 5: 1992}."""
+    root = get_region(code, scope)
+    stmt = (
+        select(region_closure.c.descendant_level, func.count())
+        .where(region_closure.c.ancestor == root.code, region_closure.c.depth > 0)
+        .group_by(region_closure.c.descendant_level)
+    )
+    with store.engine().connect() as conn:
+        return {int(level): int(n) for level, n in conn.execute(stmt).all()}

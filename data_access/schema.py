@@ -1,0 +1,214 @@
+"""Tables of the indicator store (SQLAlchemy Core). Changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+CODE = String(12)
+
+# Region hierarchy: 1 province, 2 city, 3 county, 4 town, 5 village. 东莞/中山 towns hang off the city.
+region = Table(
+    "region",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("parent_code", CODE, ForeignKey("region.code"), nullable=True, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("lon", Float),
+    Column("lat", Float),
+    CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),
+)
+
+# Closure table: one row per (ancestor, descendant) pair including (self, self, depth 0).
+# Rollups join observations at the collecting level to the ancestor being asked about.
+region_closure = Table(
+    "region_closure",
+    metadata,
+    Column("ancestor", CODE, ForeignKey("region.code"), nullable=False),
+    Column("descendant", CODE, ForeignKey("region.code"), nullable=False),
+    Column("depth", Integer, nullable=False),
+    Column("descendant_level", Integer, nullable=False),
+    PrimaryKeyConstraint("ancestor", "descendant"),
+    Index("ix_region_closure_descendant", "descendant", "ancestor"),
+    Index("ix_region_closure_ancestor_level", "ancestor", "descendant_level"),
+)
+
+indicator = Table(
+    "indicator",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("theme", String(16), nullable=False),  # economy|services|programme|infrastructure|reporting
+    Column("definition", Text, nullable=False, default=""),
+    Column("source_dept", String(64), nullable=False, default=""),
+    Column("frequency", String(8), nullable=False),  # month|quarter|year
+    Column("value_type", String(12), nullable=False),  # flow|cumulative|stock
+    Column("aggregation", String(16), nullable=False),  # sum|ratio|weighted_mean|min|max
+    Column("numerator", String(32)),
+    Column("denominator", String(32)),
+    Column("weight", String(32)),
+    Column("factor", Float, nullable=False, default=1.0),
+    Column("direction", Integer, nullable=False, default=1),  # 1 higher is better, -1 lower
+    Column("decimals", Integer, nullable=False, default=1),
+    Column("min_value", Float),
+    Column("max_value", Float),
+    Column("lowest_level", Integer, nullable=False),
+    Column("sort_order", Integer, nullable=False, default=0),
+    Column("headline", Boolean, nullable=False, default=False),
+    CheckConstraint("frequency IN ('month','quarter','year')", name="frequency"),
+    CheckConstraint("value_type IN ('flow','cumulative','stock')", name="value_type"),
+    CheckConstraint("aggregation IN ('sum','ratio','weighted_mean','min','max')", name="aggregation"),
+    CheckConstraint("direction IN (1,-1)", name="direction"),
+)
+
+# Period strings: 'YYYY-MM' (month), 'YYYY-Qn' (quarter), 'YYYY' (year).
+observation = Table(
+    "observation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator_code", String(32), ForeignKey("indicator.code"), nullable=False),
+    Column("region_code", CODE, ForeignKey("region.code"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("status", String(10), nullable=False, default="reported"),  # reported|revised|estimated
+    Column("source", String(64), nullable=False, default=""),
+    Column("reported_at", DateTime, nullable=False),
+    Column("reported_by", String(64), nullable=False, default=""),
+    UniqueConstraint("indicator_code", "period", "region_code", name="uq_observation_key"),
+    CheckConstraint("status IN ('reported','revised','estimated')", name="status"),
+)
+
+# Every value an observation had before it was revised.
+observation_history = Table(
+    "observation_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator_code", String(32), nullable=False),
+    Column("region_code", CODE, nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("reported_at", DateTime, nullable=False),
+    Column("reported_by", String(64), nullable=False),
+    Column("replaced_at", DateTime, nullable=False),
+    Column("replaced_by", String(64), nullable=False),
+    Index("ix_observation_history_key", "indicator_code", "region_code", "period"),
+)
+
+target = Table(
+    "target",
+    metadata,
+    Column("indicator_code", String(32), ForeignKey("indicator.code"), nullable=False),
+    Column("region_code", CODE, ForeignKey("region.code"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    PrimaryKeyConstraint("indicator_code", "region_code", "year"),
+)
+
+# 填表报数: a form that units of one level must fill each period.
+reporting_task = Table(
+    "reporting_task",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("department", String(64), nullable=False, default=""),
+    Column("level", Integer, nullable=False),  # level of the units that must report
+    Column("frequency", String(8), nullable=False),
+    Column("due_day", Integer, nullable=False, default=10),  # day of the following month
+)
+
+reporting_period = Table(
+    "reporting_period",
+    metadata,
+    Column("task_code", String(32), ForeignKey("reporting_task.code"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("due_date", Date, nullable=False),
+    PrimaryKeyConstraint("task_code", "period"),
+)
+
+# One row per unit expected to report for a task and period; submitted_at NULL = not yet.
+submission = Table(
+    "submission",
+    metadata,
+    Column("task_code", String(32), ForeignKey("reporting_task.code"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("region_code", CODE, ForeignKey("region.code"), nullable=False),
+    Column("submitted_at", DateTime),
+    Column("status", String(10), nullable=False, default="pending"),  # pending|submitted|returned
+    Column("filer", String(64), nullable=False, default=""),
+    PrimaryKeyConstraint("task_code", "period", "region_code"),
+    Index("ix_submission_region", "region_code"),
+)
+
+# Filers and administrators of the reporting system, per unit.
+filer = Table(
+    "filer",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("region_code", CODE, ForeignKey("region.code"), nullable=False, index=True),
+    Column("name", String(32), nullable=False),
+    Column("role", String(16), nullable=False),  # filer|admin
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+contact = Table(
+    "contact",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("region_code", CODE, ForeignKey("region.code"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),  # 总指挥, 常务副总指挥, 指挥办负责人, 工作专班组长…
+    Column("name", String(32), nullable=False),
+    Column("title", String(64), nullable=False, default=""),
+    Column("organisation", String(64), nullable=False, default=""),
+    Column("phone", String(20), nullable=False, default=""),
+    Column("sort_order", Integer, nullable=False, default=0),
+)
+
+video_resource = Table(
+    "video_resource",
+    metadata,
+    Column("camera_id", String(24), primary_key=True),
+    Column("region_code", CODE, ForeignKey("region.code"), nullable=False, index=True),
+    Column("location", String(64), nullable=False, default=""),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("online", Boolean, nullable=False),
+    Column("connected", Boolean, nullable=False),  # to the provincial video-sharing platform
+)
+
+# Key/value facts about the store: data_version (bumped by every write), as_of, demo, root.
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+)

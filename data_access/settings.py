@@ -1,0 +1,83 @@
+"""Settings: explicit argument > ``COCKPIT_*`` environment variable > default.
+
+Every setting is declared once in :data:`SETTINGS` as (name, default, help); a test checks that
+each one is documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+INSTANCE_DIR = Path(os.environ.get("COCKPIT_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+# (environment variable, default, help). The default "" means "computed", see below.
+SETTINGS: list[tuple[str, str, str]] = [
+    ("COCKPIT_DATABASE_URL", "sqlite:///instance/cockpit.db", "SQLAlchemy URL of the indicator store"),
+    ("COCKPIT_CACHE_URL", "", "empty: in-process cache; a directory: file cache; redis://…: Redis"),
+    ("COCKPIT_CACHE_TIMEOUT", "600", "seconds a cached query result lives"),
+    ("COCKPIT_ROOT_REGION", "440800", "region the cockpit is about (440800 湛江市, 440000 广东省)"),
+    ("COCKPIT_SECRET_KEY", "", "Flask session key; empty: generated once into instance/secret_key"),
+    ("COCKPIT_DEMO_PASSWORD", "", "password of the demo accounts; empty: generated and printed once"),
+    ("COCKPIT_SECURE_COOKIES", "0", "1 when served over HTTPS: session cookie gets the Secure flag"),
+    ("COCKPIT_INSTANCE_DIR", "instance", "folder for the SQLite store, secret key and file cache"),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    cache_url: str
+    cache_timeout: int
+    root_region: str
+    secret_key: str
+    demo_password: str
+    secure_cookies: bool
+    instance_dir: Path
+
+
+def _default_database_url(instance: Path) -> str:
+    return f"sqlite:///{instance / 'cockpit.db'}"
+
+
+def _secret_key(instance: Path) -> str:
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def get_settings(**explicit: object) -> Settings:
+    """Resolve every setting: explicit keyword > ``COCKPIT_<NAME>`` > default."""
+
+    def pick(name: str, default: str) -> str:
+        if explicit.get(name) is not None:
+            return str(explicit[name])
+        return os.environ.get(f"COCKPIT_{name.upper()}", default)
+
+    instance = Path(pick("instance_dir", str(INSTANCE_DIR)))
+    if not instance.is_absolute():
+        instance = PROJECT_ROOT / instance
+    values = {
+        "database_url": pick("database_url", "") or _default_database_url(instance),
+        "cache_url": pick("cache_url", ""),
+        "cache_timeout": int(pick("cache_timeout", "600")),
+        "root_region": pick("root_region", "440800"),
+        "secret_key": pick("secret_key", ""),
+        "demo_password": pick("demo_password", ""),
+        "secure_cookies": pick("secure_cookies", "0").lower() in ("1", "true", "yes"),
+        "instance_dir": instance,
+    }
+    unknown = set(explicit) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")
+    if not values["secret_key"]:
+        values["secret_key"] = _secret_key(instance)
+    return Settings(**values)

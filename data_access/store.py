@@ -1,0 +1,76 @@
+"""The current store: engine, cache and the data version that every write bumps.
+
+``configure()`` is called once per process (by ``app.py``, the CLI, or a test); query functions
+then use :func:`engine`. Settings follow explicit > environment > default.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from . import db
+from .cache import init_cache
+from .schema import meta
+from .settings import Settings, get_settings
+
+_state: dict[str, object] = {}
+
+
+def configure(settings: Settings | None = None, *, server: Flask | None = None, migrate: bool = True) -> Settings:
+    """Bind this process to a store and a cache; create or upgrade the schema when asked."""
+    settings = settings or get_settings()
+    engine = db.get_engine(settings.database_url)
+    if migrate:
+        db.upgrade(engine)
+    _state.update(settings=settings, engine=engine)
+    init_cache(server, settings)
+    return settings
+
+
+def engine() -> Engine:
+    if "engine" not in _state:
+        configure()
+    return _state["engine"]  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    if "settings" not in _state:
+        configure()
+    return _state["settings"]  # type: ignore[return-value]
+
+
+def get_meta(key: str, default: str | None = None, conn: Connection | None = None) -> str | None:
+    stmt = select(meta.c.value).where(meta.c.key == key)
+    if conn is not None:
+        value = conn.execute(stmt).scalar()
+    else:
+        with engine().connect() as c:
+            value = c.execute(stmt).scalar()
+    return default if value is None else value
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    """Insert or replace one meta value inside the caller's transaction."""
+    dialect = conn.dialect.name
+    ins = (postgresql if dialect == "postgresql" else sqlite).insert(meta).values(key=key, value=value)
+    conn.execute(ins.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def data_version() -> int:
+    """A number that every write to the store increases; part of every cache key."""
+    return int(get_meta("data_version", "0"))
+
+
+def bump_version(conn: Connection, as_of: datetime | None = None) -> int:
+    """Increase the data version inside the writing transaction; record the as-of time."""
+    current = int(get_meta("data_version", "0", conn=conn))
+    if current == 0 and get_meta("data_version", None, conn=conn) is None:
+        set_meta(conn, "data_version", "1")
+    else:
+        conn.execute(update(meta).where(meta.c.key == "data_version").values(value=str(current + 1)))
+    set_meta(conn, "updated_at", (as_of or datetime.now()).isoformat(timespec="seconds"))
+    return current + 1

@@ -1,0 +1,67 @@
+"""Region hierarchy: counts from the committed source, short codes, scope."""
+
+import pytest
+
+from data_access import regions, store
+from data_access.codes import normalize_code, short_code
+from data_access.errors import InvalidInput, NotFound, OutOfScope
+from data_access.scope import Scope, level_of
+
+
+def test_reg001_source_counts_guangdong():
+    rows = regions.read_source()
+    by_level = {}
+    for r in rows:
+        by_level[int(r["level"])] = by_level.get(int(r["level"]), 0) + 1
+    # 124 county-level units in the source; 东莞 and 中山 have none, their towns hang off the city.
+    assert by_level == {1: 1, 2: 21, 3: 122, 4: 1757, 5: 26842}
+
+
+def test_reg002_zhanjiang_counts_in_store(configured):
+    with store.engine().begin() as conn:
+        assert regions.load_regions(conn, "440800") == 1 + 1 + 9 + 125 + 1992
+        store.bump_version(conn)
+    with store.engine().begin() as conn:
+        assert regions.load_regions(conn, "440800") == 0  # idempotent
+    scope = Scope.of("440800")
+    assert regions.count_by_level("440800", scope) == {3: 9, 4: 125, 5: 1992}
+    kinds = {r.kind for r in regions.children("440882", scope)}
+    assert "开发区" in kinds  # 湛江奋勇高新技术产业开发区 is a first-class town-level unit
+    assert [r.name for r in regions.breadcrumb("440882100", scope)] == ["湛江市", "雷州市", "白沙镇"]
+
+
+def test_reg003_scope_refuses_outside(configured):
+    with store.engine().begin() as conn:
+        regions.load_regions(conn, "440800")
+        store.bump_version(conn)
+    scope = Scope.of("440882")
+    with pytest.raises(OutOfScope):
+        regions.get_region("440881", scope)
+    with pytest.raises(OutOfScope):
+        regions.get_region("440800", scope)
+    assert regions.get_region("440882100", scope).name == "白沙镇"
+    with pytest.raises(NotFound):
+        regions.get_region("440882999", scope)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code12"),
+    [("440800", "440800000000"), ("440882100", "440882100000"), ("440882100000", "440882100000"), ("44", "440000000000")],
+)
+def test_reg004_short_codes(raw, code12):
+    assert normalize_code(raw) == code12
+    assert short_code(code12) == raw if len(raw) in (6, 9) else True
+
+
+@pytest.mark.parametrize("raw", ["", "4408", "44a800", "4408820", "../etc", "1' OR 1=1"])
+def test_reg005_bad_codes(raw):
+    if raw == "4408":  # a 4-digit city prefix is accepted
+        assert normalize_code(raw) == "440800000000"
+        return
+    with pytest.raises(InvalidInput):
+        normalize_code(raw)
+
+
+def test_reg006_levels_from_codes():
+    assert [level_of(c) for c in ("440000000000", "441900000000", "440882000000", "441900101000", "440882100201")] == [
+        1, 2, 3, 4, 5]
