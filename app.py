@@ -1,0 +1,48 @@
+"""百千万工程驾驶舱 — the Dash application.
+
+``create_app()`` builds the multi-page app on a Flask server, binds the store and the cache, and
+registers the JSON API and the geometry routes. ``app:server`` is the WSGI object for gunicorn
+(built on first access, so importing this module does no work).
+"""
+
+from __future__ import annotations
+
+import dash
+from flask import Flask
+
+from data_access import store
+from data_access.settings import Settings, PROJECT_ROOT
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    server = Flask(__name__)
+    settings = store.configure(settings, server=server)
+    server.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(PROJECT_ROOT / "pages"),
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        serve_locally=True,  # intranet: every script from this server, none from a CDN
+        title="百千万工程驾驶舱",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        compress=True,
+    )
+    from components.shell import create_appshell
+
+    app.layout = create_appshell(dash.page_registry, settings)
+
+    @server.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app
+
+
+def __getattr__(name: str):
+    if name in ("server", "app"):
+        application = globals().setdefault("_app", create_app())
+        return application.server if name == "server" else application
+    raise AttributeError(name)
