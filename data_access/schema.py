@@ -205,6 +205,19 @@ video_resource = Table(
     Column("connected", Boolean, nullable=False),  # to the provincial video-sharing platform
 )
 
+# 一网共享: records a department collected, got back from the province and shared, per month.
+data_sharing = Table(
+    "data_sharing",
+    metadata,
+    Column("department", String(32), nullable=False),
+    Column("region_code", CODE, ForeignKey("region.code"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("collected", Integer, nullable=False, default=0),
+    Column("returned", Integer, nullable=False, default=0),
+    Column("shared", Integer, nullable=False, default=0),
+    PrimaryKeyConstraint("department", "region_code", "period"),
+)
+
 # Key/value facts about the store: data_version (bumped by every write), as_of, demo, root.
 meta = Table(
     "meta",

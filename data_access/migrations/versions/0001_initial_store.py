@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 08:19:32.726699
+Create Date: 2026-11-27 08:22:14.177571
 """
 
 from alembic import op
@@ -105,6 +105,16 @@ def upgrade() -> None:
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_region_code'), ['region_code'], unique=False)
 
+    op.create_table('data_sharing',
+    sa.Column('department', sa.String(length=32), nullable=False),
+    sa.Column('region_code', sa.String(length=12), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('collected', sa.Integer(), nullable=False),
+    sa.Column('returned', sa.Integer(), nullable=False),
+    sa.Column('shared', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_code'], ['region.code'], name=op.f('fk_data_sharing_region_code_region')),
+    sa.PrimaryKeyConstraint('department', 'region_code', 'period', name=op.f('pk_data_sharing'))
+    )
     op.create_table('filer',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('region_code', sa.String(length=12), nullable=False),
@@ -215,6 +225,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_filer_region_code'))
 
     op.drop_table('filer')
+    op.drop_table('data_sharing')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_region_code'))
 
