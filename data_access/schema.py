@@ -205,6 +205,20 @@ video_resource = Table(
     Column("connected", Boolean, nullable=False),  # to the provincial video-sharing platform
 )
 
+# Boundaries: one geometry per region (GeoJSON text in WGS84, full precision); schematic cells are
+# generated, real ones imported. Prepared per-parent layers are derived from this table by geo/.
+boundary = Table(
+    "boundary",
+    metadata,
+    Column("code", CODE, ForeignKey("region.code"), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("schematic", Boolean, nullable=False),
+    Column("source", String(64), nullable=False, default=""),
+    Column("geometry", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_boundary_level", "level"),
+)
+
 # 一网共享: records a department collected, got back from the province and shared, per month.
 data_sharing = Table(
     "data_sharing",
