@@ -34,6 +34,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 
     app.layout = create_appshell(dash.page_registry, settings)
 
+    from pages._api import register_api
+
+    register_api(server)  # /api/v1: JSON API, JSON errors under /api/
+
     @server.get("/healthz")
     def healthz():
         return {"status": "ok"}

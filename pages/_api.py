@@ -1,0 +1,151 @@
+"""Read-only JSON API ``/api/v1`` over the same query functions as the pages.
+
+Every view takes its scope from :func:`pages._scope.current_scope` and reads through
+``data_access``; nothing here touches the database. Errors are JSON ``{"error": "<中文说明>"}``:
+400 malformed input, 403 outside the scope, 404 unknown code, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Mapping
+
+import orjson
+from flask import Blueprint, Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from data_access import regions
+from data_access.errors import CockpitError, InvalidInput
+from data_access.regions import Region
+from pages._scope import current_scope
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
+
+# Indicator codes are short identifiers (schema: String(32)); anything else is refused before lookup.
+_INDICATOR_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
+_MAX_PARAM = 64
+_HTTP_MESSAGES = {404: "接口不存在", 405: "不支持该请求方法"}
+
+
+def json_response(payload: object, status: int = 200) -> Response:
+    """A JSON response with non-ASCII text unescaped (orjson writes UTF-8; NaN becomes null)."""
+    body = orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+    return Response(body, status=status, content_type="application/json; charset=utf-8")
+
+
+def error_response(message: str, status: int) -> Response:
+    return json_response({"error": message}, status)
+
+
+def _param(args: Mapping[str, str], name: str, label: str) -> str:
+    """A required query parameter, stripped; 400 when missing, empty or overlong."""
+    value = (args.get(name) or "").strip()
+    if not value:
+        raise InvalidInput(f"缺少参数：{name}（{label}）")
+    if len(value) > _MAX_PARAM:
+        raise InvalidInput(f"参数过长：{name}")
+    return value
+
+
+def _indicator_code(text: str) -> str:
+    if not _INDICATOR_CODE.match(text):
+        raise InvalidInput(f"指标代码格式错误：{text[:40]!r}（只能包含字母、数字、下划线、点和连字符）")
+    return text
+
+
+def _region_brief(r: Region) -> dict[str, object]:
+    return {"code": r.code, "name": r.name, "level": r.level, "kind": r.kind}
+
+
+def _value_dict(v: object) -> dict[str, object]:
+    return {"code": v.code, "name": v.name, "value": v.value, "reported": v.reported, "expected": v.expected}
+
+
+@bp.get("/regions/<path:code>")
+def region_view(code: str) -> Response:
+    """One region with its parent, breadcrumb (from the scope's root) and direct children."""
+    scope = current_scope()
+    r = regions.get_region(code, scope)
+    parent = regions.region_index().by_code.get(r.parent) if r.parent else None
+    body = {
+        **_region_brief(r),
+        "lon": r.lon,
+        "lat": r.lat,
+        "parent": _region_brief(parent) if parent and scope.contains(parent.code) else None,
+        "breadcrumb": [_region_brief(x) for x in regions.breadcrumb(r.code, scope)],
+        "children": [_region_brief(x) for x in regions.children(r.code, scope)],
+    }
+    return json_response(body)
+
+
+@bp.get("/indicators")
+def indicators_view() -> Response:
+    """Every indicator with all of its metadata."""
+    from data_access.indicators import list_indicators
+
+    return json_response([dataclasses.asdict(ind) for ind in list_indicators()])
+
+
+@bp.get("/values")
+def values_view() -> Response:
+    """One indicator for one period: the parent's figure and each child's, with completeness."""
+    from data_access.indicators import get_indicator
+    from data_access.periods import parse_period
+    from data_access.values import children_values
+
+    scope = current_scope()
+    code = _indicator_code(_param(request.args, "indicator", "指标代码"))
+    period_text = _param(request.args, "period", "统计期，如 2026-10、2026-Q3、2025")
+    parent_code = scope.check(_param(request.args, "parent", "地区代码"))
+    regions.get_region(parent_code, scope)  # 404 for an unknown region before any query
+    ind = get_indicator(code)
+    period = parse_period(period_text, ind.frequency)
+    parent, kids = children_values(ind.code, parent_code, period.text, scope)
+    body = {
+        "indicator": ind.code,
+        "name": ind.name,
+        "period": period.text,
+        "unit": ind.unit,
+        "parent": _value_dict(parent),
+        "children": [_value_dict(v) for v in kids],
+    }
+    return json_response(body)
+
+
+@bp.get("/<path:rest>")
+def unknown_view(rest: str) -> Response:
+    """Anything else under /api/v1 is a JSON 404 (not the Dash page that catches every path)."""
+    return error_response(_HTTP_MESSAGES[404], 404)
+
+
+@bp.errorhandler(CockpitError)
+def _cockpit_error(exc: CockpitError) -> Response:
+    return error_response(str(exc), exc.status)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    log.exception("API error on %s", request.path)
+    return error_response("服务器内部错误，请稍后重试或联系管理员", 500)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    return error_response(_HTTP_MESSAGES.get(exc.code or 500, "请求无法处理"), exc.code or 500)
+
+
+def register_api(server: Flask) -> None:
+    """Attach the blueprint; answer routing errors under ``/api/`` in JSON too."""
+    server.register_blueprint(bp)
+
+    @server.errorhandler(HTTPException)
+    def _api_http_error(exc: HTTPException):  # noqa: ANN202 - Response or the exception itself
+        if request.path.startswith(PREFIX + "/") or request.path == PREFIX:
+            return _http_error(exc)
+        return exc  # elsewhere Flask's own page
