@@ -239,3 +239,58 @@ meta = Table(
     Column("key", String(32), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# Access control (migration 0003). "user" is a reserved word in PostgreSQL, hence app_user.
+# auth_version is part of the session id: bumping it (password change, disable) ends old sessions.
+app_user = Table(
+    "app_user",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(64), nullable=False, default=""),
+    Column("role", String(8), nullable=False),  # leader|staff|admin
+    Column("region_code", CODE, nullable=False),  # scope root, any level
+    Column("active", Boolean, nullable=False, default=True),
+    Column("password_hash", String(255), nullable=False),  # werkzeug scrypt; never the password
+    Column("auth_version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_login_at", DateTime),
+    CheckConstraint("role IN ('leader','staff','admin')", name="role"),
+)
+
+# API tokens: only the SHA-256 of the (high-entropy, random) token is kept; revoked_at ends it.
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("hint", String(12), nullable=False, default=""),  # first characters, to tell tokens apart
+    Column("created_at", DateTime, nullable=False),
+    Column("last_used_at", DateTime),
+    Column("revoked_at", DateTime),
+)
+
+# Who did what, when and from where: logins, exports, imports, user changes.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("username", String(64), nullable=False, default=""),
+    Column("region_code", String(12), nullable=False, default=""),  # the actor's scope root, if known
+    Column("action", String(32), nullable=False),
+    Column("outcome", String(16), nullable=False, default="ok"),  # ok|failed|refused
+    Column("detail", Text, nullable=False, default=""),
+    Column("address", String(64), nullable=False, default=""),
+)
+
+# Failed logins per key ("user:<name>" / "addr:<ip>") for rate limiting across workers.
+login_attempt = Table(
+    "login_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(128), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_login_attempt_key_at", "key", "at"),
+)
