@@ -1,0 +1,135 @@
+"""JSON API /api/v1: regions, indicators, values; error statuses and bodies.
+
+Error paths and regions run on the tiny hierarchy (scope 测试市 990100). The rollup checks run
+through the API on the demo store built by ``cockpit demo`` (see conftest), on every backend.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+JSON = "application/json; charset=utf-8"
+
+
+def _get(client, url: str, status: int = 200):
+    resp = client.get(url)
+    assert resp.status_code == status, (url, resp.status_code, resp.get_data(as_text=True)[:500])
+    assert resp.content_type == JSON
+    return resp.get_json()
+
+
+def _error(client, url: str, status: int) -> str:
+    """The Chinese message of an expected error; the body is exactly {"error": ...}."""
+    body = _get(client, url, status)
+    assert set(body) == {"error"}
+    message = body["error"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+    assert "Traceback" not in message
+    return message
+
+
+# --- regions -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["9901", "990100", "990100000000"])
+def test_api001_region_short_and_long_codes(tiny_client, code):
+    body = _get(tiny_client, f"/api/v1/regions/{code}")
+    assert body["code"] == "990100000000"
+    assert body["name"] == "测试市"
+    assert body["level"] == 2
+    assert body["parent"] is None  # the province is outside the scope
+    assert body["breadcrumb"] == [{"code": "990100000000", "name": "测试市", "level": 2, "kind": "地级市"}]
+    assert body["children"] == [
+        {"code": "990101000000", "name": "甲区", "level": 3, "kind": "区"},
+        {"code": "990102000000", "name": "乙县", "level": 3, "kind": "县"},
+    ]
+
+
+def test_api002_town_by_nine_digit_code(tiny_client):
+    body = _get(tiny_client, "/api/v1/regions/990101002")
+    assert (body["code"], body["name"], body["kind"]) == ("990101002000", "甲二镇", "镇")
+    assert body["parent"] == {"code": "990101000000", "name": "甲区", "level": 3, "kind": "区"}
+    assert [r["name"] for r in body["breadcrumb"]] == ["测试市", "甲区", "甲二镇"]
+    assert [r["code"] for r in body["children"]] == ["990101002001", "990101002002"]
+    assert {r["kind"] for r in body["children"]} == {"村委会"}
+
+
+def test_api003_non_ascii_json_is_not_escaped(tiny_client):
+    resp = tiny_client.get("/api/v1/regions/990100")
+    assert resp.headers["Content-Type"] == JSON
+    raw = resp.get_data()
+    assert "测试市".encode() in raw
+    assert b"\\u" not in raw
+
+
+def test_api004_unknown_region_404(tiny_client):
+    assert "990199000000" in _error(tiny_client, "/api/v1/regions/990199", 404)
+
+
+def test_api005_region_outside_scope_403(tiny_client):
+    _error(tiny_client, "/api/v1/regions/990000", 403)  # the province above the root
+    _error(tiny_client, "/api/v1/regions/440800", 403)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["../etc/passwd", "..%2Fetc%2Fpasswd", "1' OR '1'='1", "440800;DROP TABLE region", "44080", "abcdef", "9901%00"],
+)
+def test_api006_malformed_region_code_400(tiny_client, code):
+    assert "地区代码" in _error(tiny_client, f"/api/v1/regions/{code}", 400)
+
+
+def test_api007_unknown_endpoint_and_method_are_json(tiny_client):
+    _error(tiny_client, "/api/v1/nothing-here", 404)
+    _error(tiny_client, "/api/v1/regions/", 404)
+    resp = tiny_client.post("/api/v1/indicators")
+    assert resp.status_code == 405
+    assert resp.content_type == JSON
+    assert set(resp.get_json()) == {"error"}
+
+
+def test_api008_unexpected_error_is_json_500_without_trace(tiny_client, monkeypatch):
+    from data_access import regions
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("secret internal detail /work/main/data_access")
+
+    monkeypatch.setattr(regions, "children", boom)
+    message = _error(tiny_client, "/api/v1/regions/990100", 500)
+    assert "secret" not in message and "RuntimeError" not in message
+
+
+# --- values: parameter validation (before any indicator lookup) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ("", "indicator"),
+        ("period=2026-10&parent=990100", "indicator"),
+        ("indicator=GDP&parent=990100", "period"),
+        ("indicator=GDP&period=2026-10", "parent"),
+        ("indicator=GDP&period=2026-10&parent=", "parent"),
+        ("indicator=1'%20OR%20'1'%3D'1&period=2026-10&parent=990100", "指标代码"),
+        ("indicator=..%2F..%2Fetc%2Fpasswd&period=2026-10&parent=990100", "指标代码"),
+        ("indicator=GDP&period=2026-10&parent=440800%3BDROP%20TABLE%20region", "地区代码"),
+        ("indicator=GDP&period=2026-10&parent=..%2Fetc%2Fpasswd", "地区代码"),
+        ("indicator=" + "X" * 80 + "&period=2026-10&parent=990100", "indicator"),
+    ],
+)
+def test_api009_values_malformed_parameters_400(tiny_client, query, needle):
+    assert needle in _error(tiny_client, f"/api/v1/values?{query}", 400)
+
+
+def test_api010_values_parent_outside_scope_403(tiny_client):
+    _error(tiny_client, "/api/v1/values?indicator=GDP&period=2026-10&parent=440800", 403)
+
+
+def test_api011_values_unknown_parent_404(tiny_client):
+    _error(tiny_client, "/api/v1/values?indicator=GDP&period=2026-10&parent=990199", 404)
+
+
+def _finite(x) -> bool:
+    return x is not None and math.isfinite(x)
