@@ -7,7 +7,6 @@ Every view takes its scope from :func:`pages._scope.current_scope` and reads thr
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from collections.abc import Mapping
@@ -16,8 +15,9 @@ import orjson
 from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from data_access import regions
+from data_access import indicators, regions
 from data_access.errors import CockpitError, InvalidInput
+from data_access.periods import parse_period
 from data_access.regions import Region
 from pages._scope import current_scope
 
@@ -86,24 +86,33 @@ def region_view(code: str) -> Response:
 @bp.get("/indicators")
 def indicators_view() -> Response:
     """Every indicator with all of its metadata."""
-    from data_access.indicators import list_indicators
+    theme = request.args.get("theme") or None
+    return json_response([_indicator_dict(ind) for ind in indicators.list_indicators(theme)])
 
-    return json_response([dataclasses.asdict(ind) for ind in list_indicators()])
+
+def _indicator_dict(ind: indicators.Indicator) -> dict[str, object]:
+    """All metadata fields, plus the Chinese labels a client would otherwise have to hard-code."""
+    return {
+        **ind.as_dict(),
+        "theme_name": indicators.THEMES.get(ind.theme, ind.theme),
+        "frequency_name": indicators.FREQUENCY_NAMES.get(ind.frequency, ind.frequency),
+        "value_type_name": indicators.VALUE_TYPE_NAMES.get(ind.value_type, ind.value_type),
+        "aggregation_name": indicators.AGGREGATION_NAMES.get(ind.aggregation, ind.aggregation),
+        "direction_name": indicators.DIRECTION_NAMES.get(ind.direction, ""),
+    }
 
 
 @bp.get("/values")
 def values_view() -> Response:
     """One indicator for one period: the parent's figure and each child's, with completeness."""
-    from data_access.indicators import get_indicator
-    from data_access.periods import parse_period
-    from data_access.values import children_values
+    from data_access.values import children_values  # noqa: PLC0415 - lands with the values module
 
     scope = current_scope()
     code = _indicator_code(_param(request.args, "indicator", "指标代码"))
     period_text = _param(request.args, "period", "统计期，如 2026-10、2026-Q3、2025")
     parent_code = scope.check(_param(request.args, "parent", "地区代码"))
     regions.get_region(parent_code, scope)  # 404 for an unknown region before any query
-    ind = get_indicator(code)
+    ind = indicators.get_indicator(code)
     period = parse_period(period_text, ind.frequency)
     parent, kids = children_values(ind.code, parent_code, period.text, scope)
     body = {

@@ -75,7 +75,15 @@ def test_api005_region_outside_scope_403(tiny_client):
 
 @pytest.mark.parametrize(
     "code",
-    ["../etc/passwd", "..%2Fetc%2Fpasswd", "1' OR '1'='1", "440800;DROP TABLE region", "44080", "abcdef", "9901%00"],
+    [
+        "../etc/passwd",
+        "..%2Fetc%2Fpasswd",
+        "1' OR '1'='1",
+        "440800;DROP TABLE region",
+        "44080",
+        "abcdef",
+        "9901%00",
+    ],
 )
 def test_api006_malformed_region_code_400(tiny_client, code):
     assert "地区代码" in _error(tiny_client, f"/api/v1/regions/{code}", 400)
@@ -133,3 +141,99 @@ def test_api011_values_unknown_parent_404(tiny_client):
 
 def _finite(x) -> bool:
     return x is not None and math.isfinite(x)
+
+
+# --- values and indicators on hand-computed numbers ------------------------------------------------
+
+
+def _vals(client, indicator: str, period: str, parent: str = "990100", status: int = 200):
+    return _get(client, f"/api/v1/values?indicator={indicator}&period={period}&parent={parent}", status)
+
+
+def test_api012_values_sum_with_missing_village(tiny_values_client):
+    body = _vals(tiny_values_client, "T_POP", "2026-10", "9901")
+    assert (body["indicator"], body["period"], body["unit"]) == ("T_POP", "2026-10", "人")
+    assert body["parent"] == {
+        "code": "990100000000",
+        "name": "测试市",
+        "value": 100.0,
+        "reported": 4,
+        "expected": 5,
+    }
+    assert body["children"] == [
+        {"code": "990101000000", "name": "甲区", "value": 60.0, "reported": 3, "expected": 3},
+        {"code": "990102000000", "name": "乙县", "value": 40.0, "reported": 1, "expected": 2},
+    ]
+
+
+def test_api013_values_ratio_is_ratio_of_sums(tiny_values_client):
+    body = _vals(tiny_values_client, "T_RATE", "2026-10")
+    assert body["unit"] == "%"
+    assert body["parent"]["value"] == pytest.approx(15 / 50 * 100)  # not the mean of 20 and 45
+    assert [c["value"] for c in body["children"]] == [pytest.approx(20.0), pytest.approx(45.0)]
+
+
+def test_api014_values_children_of_a_town(tiny_values_client):
+    body = _vals(tiny_values_client, "T_POP", "2026-10", "990101002")
+    assert body["parent"]["value"] == 50.0
+    assert [(c["code"], c["value"]) for c in body["children"]] == [
+        ("990101002001", 20.0),
+        ("990101002002", 30.0),
+    ]
+
+
+def test_api015_quarterly_indicator_takes_quarter_not_month(tiny_values_client):
+    body = _vals(tiny_values_client, "T_Q", "2026-q3")
+    assert body["period"] == "2026-Q3"
+    assert body["parent"]["value"] == 23.0
+    _error(tiny_values_client, "/api/v1/values?indicator=T_Q&period=2026-09&parent=990100", 400)
+    _error(tiny_values_client, "/api/v1/values?indicator=T_POP&period=2026-Q3&parent=990100", 400)
+
+
+@pytest.mark.parametrize(
+    "period", ["2026-13", "2026/10", "20261", "2026-Q5", "26-10", "2026-10;DROP TABLE region"]
+)
+def test_api016_malformed_period_400(tiny_values_client, period):
+    from urllib.parse import quote
+
+    message = _error(
+        tiny_values_client, f"/api/v1/values?indicator=T_POP&period={quote(period)}&parent=990100", 400
+    )
+    assert "2026" in message or "期" in message
+
+
+def test_api017_unknown_indicator_404(tiny_values_client):
+    assert "NOPE" in _error(
+        tiny_values_client, "/api/v1/values?indicator=NOPE&period=2026-10&parent=990100", 404
+    )
+
+
+def test_api018_indicators_list_all_metadata(tiny_values_client):
+    body = _get(tiny_values_client, "/api/v1/indicators")
+    assert [i["code"] for i in body] == ["T_POP", "T_NUM", "T_DEN", "T_RATE", "T_Q"]
+    rate = body[3]
+    expected = {
+        "code": "T_RATE",
+        "name": "达标率",
+        "unit": "%",
+        "theme": "programme",
+        "frequency": "month",
+        "value_type": "flow",
+        "aggregation": "ratio",
+        "numerator": "T_NUM",
+        "denominator": "T_DEN",
+        "weight": None,
+        "factor": 100.0,
+        "lowest_level": 5,
+    }
+    assert {k: rate[k] for k in expected} == expected
+    for key in ("definition", "source_dept", "direction", "decimals", "min_value", "max_value"):
+        assert key in rate
+    assert rate["aggregation_name"].startswith("比率")
+    assert rate["theme_name"] == "百千万工程"
+
+
+def test_api019_indicators_by_theme(tiny_values_client):
+    assert len(_get(tiny_values_client, "/api/v1/indicators?theme=programme")) == 5
+    assert _get(tiny_values_client, "/api/v1/indicators?theme=economy") == []
+    _error(tiny_values_client, "/api/v1/indicators?theme=nope", 404)
