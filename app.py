@@ -37,6 +37,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     from pages._api import register_api
 
     register_api(server)  # /api/v1: JSON API, JSON errors under /api/
+    from geo.serve import bp as geo_bp
+
+    server.register_blueprint(geo_bp)  # /geo/<code>.geojson: map layers, ETag + gzip
 
     @server.get("/healthz")
     def healthz():

@@ -7,7 +7,7 @@ import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from . import store
 from .cache import versioned
@@ -89,6 +89,23 @@ def insert_regions(conn: Connection, rows: list[dict[str, str]]) -> int:
     for start in range(0, len(closure), 20000):
         conn.execute(insert(region_closure), closure[start:start + 20000])
     return len(new)
+
+
+def set_points(conn: Connection, points: dict[str, tuple[float, float]]) -> int:
+    """Write representative points (lon, lat) of regions inside the caller's transaction.
+
+    The caller bumps the data version. Returns the number of points given.
+    """
+    if not points:
+        return 0
+    stmt = (
+        update(region)
+        .where(region.c.code == bindparam("b_code"))
+        .values(lon=bindparam("b_lon"), lat=bindparam("b_lat"))
+    )
+    rows = [{"b_code": c, "b_lon": float(lon), "b_lat": float(lat)} for c, (lon, lat) in points.items()]
+    conn.execute(stmt, rows)
+    return len(rows)
 
 
 class RegionIndex:

@@ -1,0 +1,145 @@
+"""Per-parent map layers: simplified as a coverage, quantised, encoded once per data version.
+
+A layer is the FeatureCollection of one region's children (or of its descendants at one level),
+each feature with properties ``code``, ``name``, ``level``, ``schematic``; plus the parent's
+outline, the bounds and the gzipped bodies the route sends. Layers are kept in a module dict
+keyed by store and data version, so each process derives each layer once per version.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import orjson
+import shapely
+from shapely.geometry import mapping
+
+from data_access import regions, store
+from data_access.errors import NotFound
+
+from .storage import read_boundaries
+
+PIXELS = 1000  # the extent of a layer spans about this many screen pixels
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One prepared map layer: the children of ``code`` at ``level``."""
+
+    code: str
+    level: int
+    codes: tuple[str, ...]
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+    schematic: bool
+    body: bytes
+    body_gz: bytes
+    outline: bytes
+    outline_gz: bytes
+
+
+def decimals_for(level: int) -> int:
+    """Coordinate decimals of a layer: 4 (≈11 m) for counties and towns, 5 at village level."""
+    return 5 if level >= 5 else 4
+
+
+def quantise(geom: shapely.Geometry, decimals: int) -> shapely.Geometry:
+    """Snap to a 10^-decimals grid (valid result) and print-clean the floats."""
+    snapped = shapely.set_precision(geom, 10.0**-decimals)
+    if snapped.is_empty:  # smaller than the grid: keep it visible rather than drop it
+        snapped = geom
+    return shapely.transform(snapped, lambda xy: np.round(xy, decimals))
+
+
+def simplify_layer(geoms: list[shapely.Geometry], tolerance: float) -> list[shapely.Geometry]:
+    """Simplify as a coverage (shared edges stay shared); per polygon if not a valid coverage."""
+    arr = np.array(geoms, dtype=object)
+    if len(geoms) > 1 and shapely.coverage_is_valid(arr):
+        return list(shapely.coverage_simplify(arr, tolerance))
+    return list(shapely.simplify(arr, tolerance, preserve_topology=True))
+
+
+def _members(code12: str, level: int | None) -> tuple[int, list[regions.Region]]:
+    index = regions.region_index()
+    parent = index.get(code12)
+    kids = index.children.get(parent.code, [])
+    if level is None or (kids and level == kids[0].level):
+        return (kids[0].level if kids else parent.level + 1), list(kids)
+    if level <= parent.level or level > 5:
+        raise NotFound(f"没有该层级的地图：{level}")
+    found, frontier = [], list(kids)
+    while frontier:
+        node = frontier.pop()
+        if node.level == level:
+            found.append(node)
+        elif node.level < level:
+            frontier.extend(index.children.get(node.code, []))
+    return level, sorted(found, key=lambda r: r.code)
+
+
+def _encode(features: list[dict], bounds) -> tuple[bytes, bytes]:
+    body = orjson.dumps({"type": "FeatureCollection", "bbox": list(bounds), "features": features})
+    return body, gzip.compress(body, compresslevel=9, mtime=0)
+
+
+def build_layer(code12: str, level: int | None = None) -> Layer:
+    """Derive the layer of ``code12``'s children (or descendants at ``level``) from the store."""
+    level, members = _members(code12, level)
+    stored = read_boundaries([m.code for m in members])
+    members = [m for m in members if m.code in stored]
+    if not members:
+        raise NotFound(f"该地区没有下级边界：{code12}")
+    raw = [stored[m.code].geometry for m in members]
+    west, south, east, north = shapely.total_bounds(raw)
+    tolerance = max(east - west, north - south) / PIXELS
+    decimals = decimals_for(level)
+    geoms = [quantise(g, decimals) for g in simplify_layer(raw, tolerance)]
+    features = [
+        {
+            "type": "Feature",
+            "id": m.code,
+            "properties": {
+                "code": m.code,
+                "name": m.name,
+                "level": m.level,
+                "schematic": stored[m.code].schematic,
+            },
+            "geometry": mapping(g),
+        }
+        for m, g in zip(members, geoms, strict=True)
+    ]
+    bounds = tuple(round(float(v), decimals) for v in shapely.total_bounds(geoms))
+    body, body_gz = _encode(features, bounds)
+    outline_geom = quantise(shapely.union_all(geoms, grid_size=10.0**-decimals), decimals)
+    parent = regions.region_index().get(code12)
+    outline_feature = {
+        "type": "Feature",
+        "id": parent.code,
+        "properties": {"code": parent.code, "name": parent.name, "level": parent.level},
+        "geometry": mapping(outline_geom),
+    }
+    outline, outline_gz = _encode([outline_feature], bounds)
+    schematic = any(stored[m.code].schematic for m in members)
+    return Layer(
+        code12, level, tuple(m.code for m in members), bounds, schematic, body, body_gz, outline, outline_gz
+    )
+
+
+_LAYERS: dict[tuple[str, int, str, int | None], Layer] = {}
+_LOCK = threading.Lock()
+
+
+def get_layer(code12: str, level: int | None = None) -> Layer:
+    """The prepared layer, derived once per process, store and data version (no scope check)."""
+    key = (str(store.engine().url), store.data_version(), code12, level)
+    layer = _LAYERS.get(key)
+    if layer is None:
+        with _LOCK:
+            stale = [k for k in _LAYERS if k[:2] != key[:2]]
+            for k in stale:
+                del _LAYERS[k]
+            layer = _LAYERS.get(key) or build_layer(code12, level)
+            _LAYERS[key] = layer
+    return layer
