@@ -1,0 +1,114 @@
+"""指标体系 view on the tiny store: metadata, latest period, coverage, filtering and scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import insert
+
+from data_access import store
+from data_access.catalogue_view import catalogue_rows, filter_rows
+from data_access.errors import OutOfScope
+from data_access.schema import indicator, observation
+from data_access.scope import Scope
+
+SCOPE = Scope("990100000000")
+TOWNS = ["990101001000", "990101002000", "990102001000"]
+
+
+def _indicator(code, name, unit, theme, definition, dept, level, order):
+    return {
+        "code": code,
+        "name": name,
+        "unit": unit,
+        "theme": theme,
+        "definition": definition,
+        "source_dept": dept,
+        "frequency": "month",
+        "value_type": "flow",
+        "aggregation": "sum",
+        "factor": 1.0,
+        "direction": 1,
+        "decimals": 1,
+        "lowest_level": level,
+        "sort_order": order,
+        "headline": False,
+    }
+
+
+def _obs(code, region, period, value):
+    return {
+        "indicator_code": code,
+        "region_code": region,
+        "period": period,
+        "value": value,
+        "status": "reported",
+        "source": "test",
+        "reported_at": datetime(2026, 11, 1),
+        "reported_by": "t",
+    }
+
+
+@pytest.fixture
+def catalogue_store(tiny_store):
+    with store.engine().begin() as conn:
+        conn.execute(
+            insert(indicator),
+            [
+                _indicator("t_sum", "测试金额", "万元", "economy", "本月测试金额合计。", "统计局", 4, 10),
+                _indicator(
+                    "t_vil", "村级计数", "个", "services", "每村计 1。", "政务服务和数据管理局", 5, 20
+                ),
+            ],
+        )
+        rows = [_obs("t_sum", t, "2026-09", 1.0) for t in TOWNS]
+        rows += [_obs("t_sum", "990101001000", "2026-10", 2.0), _obs("t_sum", "990102001000", "2026-10", 3.0)]
+        rows += [_obs("t_vil", v, "2026-08", 1.0) for v in ("990101001001", "990101002001", "990102001001")]
+        conn.execute(insert(observation), rows)
+        store.bump_version(conn)
+    return tiny_store
+
+
+def test_cat001_rows_carry_metadata_latest_period_and_coverage(catalogue_store):
+    rows = catalogue_rows("990100", SCOPE)
+    assert [r.code for r in rows] == ["t_sum", "t_vil"]
+    money, villages = rows
+    assert (money.theme_name, money.frequency_name, money.aggregation_name, money.lowest_level_name) == (
+        "经济运行",
+        "月度",
+        "求和",
+        "镇级",
+    )
+    assert (money.unit, money.source_dept, money.definition) == ("万元", "统计局", "本月测试金额合计。")
+    # October: 2 of the 3 towns reported → 66.7%.
+    assert (money.latest_period, money.reported, money.expected) == ("2026-10", 2, 3)
+    assert money.coverage == pytest.approx(200 / 3)
+    # August: 3 of the 5 villages → 60%.
+    assert (villages.latest_period, villages.reported, villages.expected) == ("2026-08", 3, 5)
+    assert villages.coverage == pytest.approx(60.0)
+
+
+def test_cat002_coverage_for_a_county_and_below_the_lowest_level(catalogue_store):
+    money, villages = catalogue_rows("990101", SCOPE)
+    assert (money.reported, money.expected, money.coverage) == (1, 2, 50.0)  # 甲一街道 of 甲区's two towns
+    assert (villages.reported, villages.expected) == (2, 3)
+    money_v, _ = catalogue_rows("990101001001", SCOPE)  # a village: 测试金额 is not collected there
+    assert (money_v.expected, money_v.coverage) == (0, None)
+
+
+def test_cat003_filter_by_theme_and_words(catalogue_store):
+    rows = catalogue_rows("990100", SCOPE)
+    assert [r.code for r in filter_rows(rows, theme="services")] == ["t_vil"]
+    assert [r.code for r in filter_rows(rows, text="金额")] == ["t_sum"]
+    assert [r.code for r in filter_rows(rows, text="统计局 本月")] == ["t_sum"]
+    assert [r.code for r in filter_rows(rows, text="T_VIL")] == ["t_vil"]
+    assert [r.code for r in filter_rows(rows, theme="economy", text="村")] == []
+    assert [r.code for r in filter_rows(rows, theme="", text="  ")] == ["t_sum", "t_vil"]
+
+
+def test_cat004_regions_outside_the_scope_are_refused(catalogue_store):
+    with pytest.raises(OutOfScope):
+        catalogue_rows("990101", Scope.of("990102"))
+    money, _ = catalogue_rows("990102", Scope.of("990102"))
+    assert (money.latest_period, money.reported, money.expected) == ("2026-10", 1, 1)
