@@ -139,10 +139,6 @@ def test_api011_values_unknown_parent_404(tiny_client):
     _error(tiny_client, "/api/v1/values?indicator=GDP&period=2026-10&parent=990199", 404)
 
 
-def _finite(x) -> bool:
-    return x is not None and math.isfinite(x)
-
-
 # --- values and indicators on hand-computed numbers ------------------------------------------------
 
 
@@ -237,3 +233,101 @@ def test_api019_indicators_by_theme(tiny_values_client):
     assert len(_get(tiny_values_client, "/api/v1/indicators?theme=programme")) == 5
     assert _get(tiny_values_client, "/api/v1/indicators?theme=economy") == []
     _error(tiny_values_client, "/api/v1/indicators?theme=nope", 404)
+
+
+# --- the demo store (built once per backend by `cockpit demo`) --------------------------------------
+
+ZHANJIANG = "440800"
+
+
+def _latest(code: str) -> str:
+    from data_access.scope import Scope
+    from data_access.values import latest_period
+
+    period = latest_period(code, Scope.of(ZHANJIANG))
+    assert period, f"{code} has no data in the demo store"
+    return period
+
+
+def _demo_catalogue(client) -> dict[str, dict]:
+    return {i["code"]: i for i in _get(client, "/api/v1/indicators")}
+
+
+def _county_level(catalogue: dict[str, dict], aggregation: str) -> list[dict]:
+    """Indicators of one rule collected at county level or below (so the city has county children)."""
+    found = [i for i in catalogue.values() if i["aggregation"] == aggregation and i["lowest_level"] >= 3]
+    assert found, f"the demo store has no {aggregation} indicator collected at county level or below"
+    return found
+
+
+def test_api020_demo_city_sum_equals_sum_of_counties(demo_client):
+    for ind in _county_level(_demo_catalogue(demo_client), "sum"):
+        body = _vals(demo_client, ind["code"], _latest(ind["code"]), ZHANJIANG)
+        parent, kids = body["parent"], body["children"]
+        assert len(kids) == 9, ind["code"]
+        assert parent["value"] is not None and math.isfinite(parent["value"]), ind["code"]
+        total = sum(c["value"] for c in kids if c["value"] is not None)
+        assert parent["value"] == pytest.approx(total, rel=1e-6), ind["code"]
+        assert parent["reported"] == sum(c["reported"] for c in kids), ind["code"]
+        assert parent["expected"] == sum(c["expected"] for c in kids), ind["code"]
+        assert 0 < parent["reported"] <= parent["expected"], ind["code"]
+
+
+def test_api021_demo_ratio_is_sum_of_numerators_over_sum_of_denominators(demo_client):
+    catalogue = _demo_catalogue(demo_client)
+    for ind in _county_level(catalogue, "ratio"):
+        period = _latest(ind["code"])
+        assert catalogue[ind["numerator"]]["aggregation"] == "sum", ind["code"]
+        assert catalogue[ind["denominator"]]["aggregation"] == "sum", ind["code"]
+        ratio = _vals(demo_client, ind["code"], period, ZHANJIANG)
+        num = _vals(demo_client, ind["numerator"], period, ZHANJIANG)
+        den = _vals(demo_client, ind["denominator"], period, ZHANJIANG)
+        rows = [(ratio["parent"], num["parent"], den["parent"])]
+        rows += list(zip(ratio["children"], num["children"], den["children"], strict=True))
+        for r, n, d in rows:
+            assert r["code"] == n["code"] == d["code"]
+            assert n["reported"] == d["reported"] == r["reported"], (ind["code"], r["code"])
+            assert d["value"], (ind["code"], r["code"])
+            expected = n["value"] / d["value"] * ind["factor"]
+            assert r["value"] == pytest.approx(expected, rel=1e-6), (ind["code"], r["code"])
+
+
+def test_api022_demo_every_indicator_answers_at_its_latest_period(demo_client):
+    catalogue = _demo_catalogue(demo_client)
+    assert len(catalogue) >= 40
+    for code, ind in catalogue.items():
+        url = f"/api/v1/values?indicator={code}&period={_latest(code)}&parent={ZHANJIANG}"
+        resp = demo_client.get(url)
+        if ind["lowest_level"] >= 3:
+            assert resp.status_code == 200, (code, resp.get_json())
+            assert resp.get_json()["parent"]["code"] == "440800000000"
+        else:  # collected at city level: no county breakdown, and the API says so
+            assert resp.status_code == 400, (code, resp.status_code)
+            assert set(resp.get_json()) == {"error"}
+
+
+def test_api023_demo_period_must_match_frequency(demo_client):
+    catalogue = _demo_catalogue(demo_client)
+    by_freq = {}
+    for ind in _county_level(catalogue, "sum") + _county_level(catalogue, "ratio"):
+        by_freq.setdefault(ind["frequency"], ind["code"])
+    assert {"month", "quarter"} <= set(by_freq)
+    _error(
+        demo_client, f"/api/v1/values?indicator={by_freq['quarter']}&period=2026-10&parent={ZHANJIANG}", 400
+    )
+    _error(demo_client, f"/api/v1/values?indicator={by_freq['month']}&period=2026-Q3&parent={ZHANJIANG}", 400)
+    if "year" in by_freq:
+        _error(
+            demo_client, f"/api/v1/values?indicator={by_freq['year']}&period=2026-10&parent={ZHANJIANG}", 400
+        )
+    body = _vals(demo_client, by_freq["quarter"], _latest(by_freq["quarter"]), ZHANJIANG)
+    assert body["period"].split("-")[1].startswith("Q")
+
+
+def test_api024_demo_regions_of_zhanjiang(demo_client):
+    body = _get(demo_client, "/api/v1/regions/440882")
+    assert (body["name"], body["kind"]) == ("雷州市", "县级市")
+    assert body["parent"]["code"] == "440800000000"
+    assert [r["name"] for r in body["breadcrumb"]] == ["湛江市", "雷州市"]
+    assert "440882100000" in {c["code"] for c in body["children"]}
+    _error(demo_client, "/api/v1/regions/440100", 403)  # 广州市: outside the 湛江 scope
