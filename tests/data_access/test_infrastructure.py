@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import insert
 
 from data_access import store
+from data_access.catalogue import load_catalogue
 from data_access.errors import InvalidInput, OutOfScope
-from data_access.infrastructure import camera_points, sharing_by_department, sharing_by_month, video_by_region
-from data_access.schema import data_sharing, video_resource
+from data_access.infrastructure import (
+    camera_points,
+    network_coverage,
+    sharing_by_department,
+    sharing_by_month,
+    video_by_region,
+)
+from data_access.schema import data_sharing, observation, video_resource
 from data_access.scope import Scope
 
 CITY, A, B = "990100000000", "990101000000", "990102000000"
@@ -128,3 +137,57 @@ def test_infra006_regions_outside_the_scope_are_refused(infra_store):
     # Inside the scope the same scope works and sees only its subtree.
     own, _ = video_by_region("990101", county_scope)
     assert own.cameras == 3
+
+
+def _obs(code, region, value):
+    return {
+        "indicator_code": code,
+        "region_code": region,
+        "period": "2026-10",
+        "value": value,
+        "status": "reported",
+        "source": "test",
+        "reported_at": datetime(2026, 11, 1),
+        "reported_by": "t",
+    }
+
+
+@pytest.fixture
+def govnet_store(tiny_store):
+    villages = ["990101001001", "990101002001", "990101002002", "990102001001"]  # 乙一二村 missing
+    rows = [_obs("govnet_city_units", CITY, 50), _obs("govnet_city_connected", CITY, 45)]
+    rows += [_obs("govnet_county_units", A, 30), _obs("govnet_county_units", B, 20)]
+    rows += [_obs("govnet_county_connected", A, 27), _obs("govnet_county_connected", B, 20)]
+    rows += [_obs("govnet_towns", t, 1) for t in ("990101001000", "990101002000", "990102001000")]
+    rows += [
+        _obs("govnet_towns_connected", t, v)
+        for t, v in (("990101001000", 1), ("990101002000", 0), ("990102001000", 1))
+    ]
+    rows += [_obs("govnet_villages", v, 1) for v in villages]
+    rows += [_obs("govnet_villages_connected", v, c) for v, c in zip(villages, (1, 0, 1, 0), strict=True)]
+    with store.engine().begin() as conn:
+        load_catalogue(conn)
+        conn.execute(insert(observation), rows)
+        store.bump_version(conn)
+    return tiny_store
+
+
+def test_infra007_network_coverage_by_level_for_the_city(govnet_store):
+    rows = network_coverage("990100", "2026-10", SCOPE)
+    # 市直 45/50; 县直 27+20 of 30+20; towns 2 of 3; villages 2 of the 4 that reported (5 exist).
+    assert [(r.label, r.connected, r.total) for r in rows] == [
+        ("市直单位", 45, 50),
+        ("县直单位", 47, 50),
+        ("镇（街道）", 2, 3),
+        ("村（社区）", 2, 4),
+    ]
+    assert [round(r.rate, 2) for r in rows] == [90.0, 94.0, 66.67, 50.0]
+    assert (rows[3].reported, rows[3].expected) == (4, 5)
+
+
+def test_infra008_network_coverage_of_a_county_starts_at_county_units(govnet_store):
+    rows = network_coverage("990101", "2026-10", SCOPE)
+    assert [(r.level, r.connected, r.total) for r in rows] == [(3, 27, 30), (4, 1, 2), (5, 2, 3)]
+    assert rows[0].rate == pytest.approx(90.0)
+    with pytest.raises(OutOfScope):
+        network_coverage("990101", "2026-10", Scope.of("990102"))
