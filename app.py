@@ -7,14 +7,17 @@ registers the JSON API and the geometry routes. ``app:server`` is the WSGI objec
 
 from __future__ import annotations
 
+import functools
+
 import dash
 from flask import Flask
 
 from data_access import store
-from data_access.settings import Settings, PROJECT_ROOT
+from data_access.settings import PROJECT_ROOT, Settings
 
 
-def create_app(settings: Settings | None = None) -> dash.Dash:
+def create_app(settings: Settings | None = None, *, login_disabled: bool = False) -> dash.Dash:
+    """Build the app. ``login_disabled`` is for tests only: requests run as a leader of the root."""
     server = Flask(__name__)
     settings = store.configure(settings, server=server)
     server.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
@@ -32,7 +35,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     from components.shell import create_appshell
 
-    app.layout = create_appshell(dash.page_registry, settings)
+    # A layout *function*: the header's as-of time and root region are read on every page load.
+    app.layout = functools.partial(create_appshell, dash.page_registry, settings)
 
     from pages._api import register_api
 
@@ -40,6 +44,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     from geo.serve import bp as geo_bp
 
     server.register_blueprint(geo_bp)  # /geo/<code>.geojson: map layers, ETag + gzip
+
+    from pages._auth import init_auth
+
+    init_auth(app, login_disabled=login_disabled)  # login, guard, scope per user, security headers
 
     @server.get("/healthz")
     def healthz():

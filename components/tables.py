@@ -1,0 +1,158 @@
+"""Tables: the sortable children grid (dash-ag-grid) and the region profile table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import dash_ag_grid as dag
+from dash import html
+
+from components.format import (
+    MISSING,
+    NOT_REPORTED,
+    fmt_change,
+    fmt_completeness,
+    fmt_gap,
+    fmt_rank,
+    fmt_share,
+    fmt_value,
+    scale,
+)
+
+LOCALE = {
+    "noRowsToShow": "无下级地区",
+    "loadingOoo": "加载中…",
+    "sortAscending": "升序",
+    "sortDescending": "降序",
+}
+
+
+def grid_rows(children: Sequence[Any], ranks: dict[str, int], unit: str) -> tuple[list[dict[str, Any]], str]:
+    """Rows for :func:`children_grid` and the unit shown in the value column's header.
+
+    Values are scaled together (万/亿) so the column sorts numerically and reads with one unit.
+    """
+    known = [abs(c.value) for c in children if c.value is not None]
+    factor, shown_unit = 1.0, unit
+    if known and max(known):
+        scaled, shown_unit = scale(max(known), unit)
+        factor = scaled / max(known)
+    rows = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "value": None if c.value is None else c.value * factor,
+            "rank": ranks.get(c.code),
+            "completeness": round(c.reported / c.expected * 100, 1) if c.expected else None,
+            "reported": fmt_completeness(c.reported, c.expected).removeprefix("报送 "),
+        }
+        for c in children
+    ]
+    return rows, shown_unit
+
+
+def children_grid(
+    element_id: str,
+    rows: list[dict[str, Any]],
+    *,
+    unit: str,
+    decimals: int = 1,
+    selected: str | None = None,
+    child_level_name: str = "下级地区",
+) -> dag.AgGrid:
+    """Sortable table of the children: name, value, rank, completeness. A row click drills in."""
+    shown = max(decimals, 2) if unit.startswith(("万", "亿")) else decimals
+    value_fmt = f"params.value == null ? '{NOT_REPORTED}' : d3.format(',.{shown}f')(params.value)"
+    columns = [
+        {"field": "name", "headerName": child_level_name, "flex": 2, "minWidth": 110},
+        {
+            "field": "value",
+            "headerName": f"数值（{unit}）" if unit else "数值",
+            "flex": 2,
+            "type": "rightAligned",
+            "valueFormatter": {"function": value_fmt},
+            "sort": None,
+        },
+        {"field": "rank", "headerName": "排名", "flex": 1, "type": "rightAligned"},
+        {
+            "field": "reported",
+            "headerName": "报送",
+            "flex": 1,
+            "type": "rightAligned",
+            "comparator": {
+                "function": "(a, b, na, nb) => (na.data.completeness ?? -1) - (nb.data.completeness ?? -1)"
+            },
+        },
+    ]
+    return dag.AgGrid(
+        id=element_id,
+        rowData=rows,
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
+        getRowId="params.data.code",
+        rowClassRules={"row-current": f"params.data.code === '{selected or ''}'"},
+        dashGridOptions={"localeText": LOCALE, "rowHeight": 34, "headerHeight": 36, "animateRows": False},
+        className="map-table",
+        style={"height": "420px", "width": "100%"},
+    )
+
+
+def profile_table(
+    rows: Sequence[dict[str, Any]], themes: dict[str, str], *, sibling_word: str = "同级"
+) -> html.Table:
+    """Every indicator of a region: value, unit, 同比, target progress, rank among siblings, completeness.
+
+    ``rows`` are ``data_access.values.region_profile`` dicts; missing keys show as —.
+    """
+    head = html.Thead(
+        html.Tr([html.Th(h) for h in ("指标", "数值", "同比", "目标进度", f"{sibling_word}排名", "报送")])
+    )
+    body: list[html.Tr] = []
+    current_theme = None
+    for row in rows:
+        theme = row.get("theme")
+        if theme != current_theme:
+            current_theme = theme
+            body.append(
+                html.Tr(html.Td(themes.get(theme, theme or ""), colSpan=6), className="profile-theme")
+            )
+        body.append(_profile_row(row))
+    return html.Table([head, html.Tbody(body)], className="profile")
+
+
+def _profile_row(row: dict[str, Any]) -> html.Tr:
+    change = row.get("yoy")
+    progress = row.get("progress")
+    rank = row.get("rank")
+    value = row.get("value")
+    value_text = (
+        fmt_value(value, row.get("unit", ""), row.get("decimals", 1)) if value is not None else NOT_REPORTED
+    )
+    progress_text = MISSING
+    if progress is not None and _get(progress, "progress") is not None:
+        progress_text = f"{fmt_share(_get(progress, 'progress'))}（{fmt_gap(_get(progress, 'gap_pp'))}）"
+    return html.Tr(
+        [
+            html.Td(
+                row.get("name", row.get("indicator", "")),
+                title=row.get("period_text") or row.get("period") or "",
+            ),
+            html.Td(value_text),
+            html.Td(
+                fmt_change(_get(change, "value"), _get(change, "kind") or "pct", label="").strip()
+                if change is not None
+                else MISSING
+            ),
+            html.Td(progress_text),
+            html.Td(fmt_rank(*rank) if rank else MISSING),
+            html.Td(fmt_completeness(row.get("reported"), row.get("expected")).removeprefix("报送 ")),
+        ],
+        **{"data-indicator": row.get("indicator") or row.get("code") or ""},
+    )
+
+
+def _get(obj: Any, key: str) -> Any:
+    if obj is None:
+        return None
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)

@@ -1,0 +1,38 @@
+"""Component ids shared between the shell, pages and tests (kebab-case, page prefix).
+
+Not a page: the leading underscore keeps Dash's page scan away from this module.
+"""
+
+from __future__ import annotations
+
+# Shell (components/shell.py). The shell owns the one dcc.Location pages read and write.
+URL = "shell-url"
+SHELL = "shell"
+SHELL_NAV = "shell-nav"
+SHELL_NAV_LINK = "shell-nav-link"  # pattern-matching: {"type": SHELL_NAV_LINK, "path": "/map"}
+SHELL_THEME_TOGGLE = "shell-theme-toggle"
+SHELL_THEME_STORE = "shell-theme"
+
+# Overview (pages/overview.py)
+OVERVIEW_KPIS = "overview-kpis"
+OVERVIEW_INDICATOR = "overview-indicator"
+OVERVIEW_MAP = "overview-map"
+OVERVIEW_MAP_TITLE = "overview-map-title"
+OVERVIEW_RANKING = "overview-ranking"
+OVERVIEW_TREND = "overview-trend"
+OVERVIEW_ATTENTION = "overview-attention"
+OVERVIEW_MESSAGE = "overview-message"
+
+# Drill-down map (pages/map.py)
+MAP_STATE = "map-state"  # dcc.Store: the query currently drawn
+MAP_GRAPH = "map-graph"
+MAP_TITLE = "map-title"
+MAP_NOTICE = "map-notice"
+MAP_BREADCRUMB = "map-breadcrumb"
+MAP_UP = "map-up"
+MAP_INDICATOR = "map-indicator"
+MAP_PERIOD = "map-period"
+MAP_PROFILE = "map-profile"
+MAP_TABLE = "map-table"
+MAP_MESSAGE = "map-message"
+MAP_BODY = "map-body"
