@@ -1,0 +1,90 @@
+"""Audit log: logins (success and failure), exports, imports and user changes — who, when, what, where.
+
+Callers pass plain facts; nothing secret (passwords, tokens) may be put in ``detail``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select
+
+from . import store
+from .schema import audit_log
+from .scope import Scope
+
+log = logging.getLogger("cockpit.audit")
+
+ACTION_NAMES = {
+    "login": "登录",
+    "logout": "退出",
+    "export": "导出",
+    "import": "导入",
+    "user_add": "新增用户",
+    "user_disable": "停用用户",
+    "user_enable": "启用用户",
+    "user_passwd": "修改密码",
+    "token_issue": "签发令牌",
+    "token_revoke": "吊销令牌",
+}
+OUTCOME_NAMES = {"ok": "成功", "failed": "失败", "refused": "拒绝"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit log line."""
+
+    at: datetime
+    username: str
+    region_code: str
+    action: str
+    outcome: str
+    detail: str
+    address: str
+
+
+def record(
+    action: str,
+    *,
+    username: str = "",
+    region_code: str = "",
+    outcome: str = "ok",
+    detail: str = "",
+    address: str = "",
+    at: datetime | None = None,
+    conn: Connection | None = None,
+) -> None:
+    """Append one entry (in the caller's transaction when ``conn`` is given)."""
+    values = dict(
+        at=at or datetime.now().replace(microsecond=0),
+        username=username[:64],
+        region_code=region_code[:12],
+        action=action[:32],
+        outcome=outcome[:16],
+        detail=detail[:2000],
+        address=address[:64],
+    )
+    if conn is not None:
+        conn.execute(insert(audit_log).values(**values))
+    else:
+        with store.engine().begin() as c:
+            c.execute(insert(audit_log).values(**values))
+    log.info("audit %s %s user=%r from=%s %s", action, outcome, username, address, detail)
+
+
+def recent(scope: Scope | None = None, limit: int = 200, action: str | None = None) -> list[Entry]:
+    """Newest entries first. With ``scope``, only actors inside it — plus, for a scope that is the
+    store's root, entries without a region (e.g. failed logins for unknown names)."""
+    stmt = select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
+    if action:
+        stmt = stmt.where(audit_log.c.action == action)
+    with store.engine().connect() as c:
+        rows = c.execute(stmt.limit(limit * 4 if scope else limit)).all()
+    entries = [Entry(r.at, r.username, r.region_code, r.action, r.outcome, r.detail, r.address) for r in rows]
+    if scope is not None:
+        root = Scope.of(store.settings().root_region)
+        at_root = scope.contains(root.root)
+        entries = [e for e in entries if (scope.contains(e.region_code) if e.region_code else at_root)]
+    return entries[:limit]
