@@ -1,0 +1,244 @@
+"""指挥体系: the contact directory of the command structure, its search, masking and export.
+
+Contacts are ordered region by region (the asked region first, then its subtree by level and
+code) and within a region by the command structure: 总指挥 → 第一副总指挥 → 常务副总指挥 →
+副总指挥 → 指挥办负责人 → 工作专班组长 …. Phone numbers are personal data: they leave this module
+masked (138****1234) unless the caller says the user may see them in full.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from sqlalchemy import select
+
+from . import store
+from .cache import versioned
+from .errors import InvalidInput
+from .regions import get_region, region_index
+from .schema import contact, region_closure
+from .scope import Scope
+
+# Ranks of the command structure; roles not listed come after, in their sort_order.
+ROLE_ORDER = (
+    "总指挥",
+    "第一副总指挥",
+    "常务副总指挥",
+    "副总指挥",
+    "指挥办负责人",
+    "指挥办主任",
+    "指挥办常务副主任",
+    "指挥办副主任",
+    "工作专班组长",
+    "专班组长",
+    "工作组组长",
+    "工作专班副组长",
+    "专班副组长",
+    "工作组副组长",
+    "联络员",
+)
+_RANK = {role: i for i, role in enumerate(ROLE_ORDER)}
+EXPORT_COLUMNS = ("地区", "职务", "姓名", "职位", "单位", "电话")
+_DIGITS = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One person of the command structure; ``phone`` is masked unless revealed."""
+
+    id: int
+    region_code: str
+    region_name: str
+    level: int
+    role: str
+    name: str
+    title: str
+    organisation: str
+    phone: str
+
+    def export_row(self) -> tuple[str, ...]:
+        return (self.region_name, self.role, self.name, self.title, self.organisation, self.phone)
+
+
+def role_rank(role: str) -> int:
+    """Position of a role in the command structure; unknown roles after the known ones.
+
+    Leader roles not in the list are placed by their kind: a 组长 with the group leaders, a
+    副组长 after them.
+    """
+    if role in _RANK:
+        return _RANK[role]
+    if "副组长" in role:
+        return _RANK["工作专班副组长"]
+    if "组长" in role:
+        return _RANK["工作专班组长"]
+    return len(ROLE_ORDER)
+
+
+def mask_phone(phone: str) -> str:
+    """Hide the middle of a phone number: 13812341234 → 138****1234.
+
+    Mobile numbers keep their first three and last four digits; shorter numbers (landlines)
+    keep only the last four; separators are dropped. Empty stays empty.
+    """
+    digits = "".join(_DIGITS.findall(phone or ""))
+    if not digits:
+        return ""
+    if len(digits) == 13 and digits.startswith("86"):  # +86 country code
+        digits = digits[2:]
+    if len(digits) >= 11:
+        return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) > 4:
+        return "****" + digits[-4:]
+    return "****"
+
+
+def best_contact(rows: Sequence[Sequence]) -> Sequence | None:
+    """The first of (region_code, role, name, phone, sort_order) rows in command order."""
+    return min(rows, key=lambda r: (role_rank(r[1]), r[4], r[2]), default=None)
+
+
+@versioned
+def _contacts(region12: str, subtree: bool) -> list[Contact]:
+    c = contact.c
+    stmt = select(c.id, c.region_code, c.role, c.name, c.title, c.organisation, c.phone, c.sort_order)
+    if subtree:
+        stmt = stmt.join(region_closure, region_closure.c.descendant == c.region_code).where(
+            region_closure.c.ancestor == region12
+        )
+    else:
+        stmt = stmt.where(c.region_code == region12)
+    with store.engine().connect() as conn:
+        rows = conn.execute(stmt).all()
+    index = region_index()
+
+    def key(r):
+        reg = index.get(r.region_code)
+        return (reg.level, reg.code, role_rank(r.role), r.sort_order, r.name, r.id)
+
+    out = []
+    for r in sorted(rows, key=key):
+        reg = index.get(r.region_code)
+        out.append(
+            Contact(r.id, reg.code, reg.name, reg.level, r.role, r.name, r.title, r.organisation, r.phone)
+        )
+    return out
+
+
+def contacts(
+    region: str, scope: Scope, *, query: str = "", subtree: bool = False, reveal_phones: bool = False
+) -> list[Contact]:
+    """The command structure of a region (and, with ``subtree``, of every region below it).
+
+    Args:
+        region: region code in any accepted form; must be inside ``scope``.
+        scope: what the caller may read.
+        query: words that must all appear in the name, role, title, organisation or region name.
+        subtree: include the regions below.
+        reveal_phones: return full numbers (only for users allowed to see them).
+    """
+    target = get_region(region, scope)
+    if len(query or "") > 64:
+        raise InvalidInput("搜索词过长")
+    words = (query or "").split()
+    out = []
+    for person in _contacts(target.code, subtree):
+        text = " ".join((person.name, person.role, person.title, person.organisation, person.region_name))
+        if all(w.lower() in text.lower() for w in words):
+            out.append(person if reveal_phones else _masked(person))
+    return out
+
+
+def _masked(person: Contact) -> Contact:
+    return Contact(**{**person.__dict__, "phone": mask_phone(person.phone)})
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def export_bytes(people: Sequence[Contact], fmt: str) -> bytes:
+    """The list as ``csv`` (UTF-8 with BOM, opens in Excel) or ``xlsx`` bytes, phones as given."""
+    rows = [EXPORT_COLUMNS, *(p.export_row() for p in people)]
+    if fmt == "csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows([[_csv_cell(v) for v in row] for row in rows])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_bytes(rows, sheet="指挥体系通讯录")
+    raise InvalidInput(f"不支持的导出格式：{str(fmt)[:10]!r}")
+
+
+def _csv_cell(value: object) -> str:
+    # A cell starting with = + - @ would run as a formula when the file is opened in Excel.
+    text = _text(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _column(n: int) -> str:
+    name = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def xlsx_bytes(rows: Sequence[Sequence[object]], sheet: str = "Sheet1") -> bytes:
+    """A one-sheet workbook with every cell as text (phone numbers keep their digits).
+
+    Written with the standard library: the Office Open XML parts a spreadsheet needs and no more.
+    """
+    body = []
+    for i, row in enumerate(rows, start=1):
+        cells = "".join(
+            f'<c r="{_column(j)}{i}" t="inlineStr"><is><t xml:space="preserve">{escape(_text(v))}</t></is></c>'
+            for j, v in enumerate(row)
+        )
+        body.append(f'<row r="{i}">{cells}</row>')
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{escape(sheet[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<sheetData>{''.join(body)}</sheetData></worksheet>"
+        ),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, xml in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml)
+    return buf.getvalue()
+
+
+def _text(value: object) -> str:
+    # Characters XML 1.0 cannot carry would corrupt the workbook; drop them.
+    text = "" if value is None else str(value)
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)

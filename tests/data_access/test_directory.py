@@ -1,0 +1,138 @@
+"""指挥体系 directory: command order, search, subtree, masking, scope and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+
+from data_access import directory
+from data_access.directory import Contact, mask_phone
+from data_access.errors import InvalidInput, OutOfScope
+from data_access.scope import Scope
+from tests.data_access.test_reporting import seed_reporting
+
+SCOPE = Scope.of("990100")
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+@pytest.fixture
+def directory_store(tiny_store):
+    seed_reporting()
+    return tiny_store
+
+
+def test_dir001_mask_phone():
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_phone("138-1234-1234") == "138****1234"
+    assert mask_phone("+86 138 1234 1234") == "138****1234"
+    assert mask_phone("2345678") == "****5678"
+    assert mask_phone("123") == "****"
+    assert mask_phone("") == ""
+
+
+def test_dir002_role_rank_orders_the_command_structure():
+    roles = [
+        "工作专班组长",
+        "指挥办负责人",
+        "常务副总指挥",
+        "第一副总指挥",
+        "总指挥",
+        "宣传专班组长",
+        "联络员",
+    ]
+    ranked = sorted(roles, key=directory.role_rank)
+    assert ranked == [
+        "总指挥",
+        "第一副总指挥",
+        "常务副总指挥",
+        "指挥办负责人",
+        "工作专班组长",
+        "宣传专班组长",
+        "联络员",
+    ]
+    assert directory.role_rank("秘书") == len(directory.ROLE_ORDER)
+
+
+def test_dir003_region_contacts_in_command_order_masked(directory_store):
+    people = directory.contacts("990100", SCOPE)
+    assert [(p.role, p.name) for p in people] == [
+        ("总指挥", "张三"),
+        ("第一副总指挥", "王五"),
+        ("常务副总指挥", "李四"),
+        ("指挥办负责人", "吴九"),
+        ("工作专班组长", "周八"),  # both group leaders: sort_order 0 before 1
+        ("宣传专班组长", "郑十"),
+    ]
+    assert people[0].phone == "138****0001"
+    assert all("****" in p.phone for p in people)
+    full = directory.contacts("990100", SCOPE, reveal_phones=True)
+    assert full[0].phone == "13800000001"
+
+
+def test_dir004_subtree_search_and_scope(directory_store):
+    everyone = directory.contacts("990100", SCOPE, subtree=True)
+    # the city's six, then 甲区 (level 3), then 甲二镇 (level 4), then 甲二二村's two (level 5)
+    assert [p.name for p in everyone[6:]] == ["陈一", "钱七", "赵六", "王村长"]
+    assert [p.region_name for p in everyone[6:]] == ["甲区", "甲二镇", "甲二二村", "甲二二村"]
+    assert [p.name for p in directory.contacts("990100", SCOPE, query="专班")] == ["周八", "郑十"]
+    assert [p.name for p in directory.contacts("990100", SCOPE, query="市委 书记")] == ["张三", "李四"]
+    assert [p.name for p in directory.contacts("990100", SCOPE, query="村 甲二二", subtree=True)] == [
+        "赵六",
+        "王村长",
+    ]
+    assert directory.contacts("990100", SCOPE, query="不存在") == []
+    assert [p.name for p in directory.contacts("990101", SCOPE, subtree=True)] == [
+        "陈一",
+        "钱七",
+        "赵六",
+        "王村长",
+    ]
+    with pytest.raises(OutOfScope):
+        directory.contacts("990101", Scope.of("990102"))
+    with pytest.raises(InvalidInput):
+        directory.contacts("990100", SCOPE, query="长" * 65)
+
+
+def _people() -> list[Contact]:
+    return [
+        Contact(1, "990100000000", "测试市", 2, "总指挥", "张三", "市委书记", "市委", "138****0001"),
+        Contact(
+            2, "990100000000", "测试市", 2, "工作专班组长", "=HYPERLINK(1)", "局长", "A&B<局>", "138****0005"
+        ),
+    ]
+
+
+def test_dir005_export_csv():
+    data = directory.export_bytes(_people(), "csv")
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["地区", "职务", "姓名", "职位", "单位", "电话"]
+    assert rows[1] == ["测试市", "总指挥", "张三", "市委书记", "市委", "138****0001"]
+    assert rows[2][2] == "'=HYPERLINK(1)"  # would run as a formula in Excel otherwise
+    with pytest.raises(InvalidInput):
+        directory.export_bytes(_people(), "pdf")
+
+
+def test_dir006_export_xlsx_cells():
+    data = directory.export_bytes(_people(), "xlsx")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(zf.namelist())
+        sheet = ElementTree.fromstring(zf.read("xl/worksheets/sheet1.xml"))
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rows = [
+        [c.findtext("m:is/m:t", namespaces=NS) for c in r.findall("m:c", NS)]
+        for r in sheet.iter(f"{{{NS['m']}}}row")
+    ]
+    assert rows[0] == ["地区", "职务", "姓名", "职位", "单位", "电话"]
+    assert rows[2] == ["测试市", "工作专班组长", "=HYPERLINK(1)", "局长", "A&B<局>", "138****0005"]
+    refs = [c.get("r") for c in sheet.iter(f"{{{NS['m']}}}c")]
+    assert refs[:7] == ["A1", "B1", "C1", "D1", "E1", "F1", "A2"]
+    assert book.find("m:sheets/m:sheet", NS).get("name") == "指挥体系通讯录"
+
+
+def test_dir007_xlsx_column_names():
+    assert [directory._column(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
