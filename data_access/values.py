@@ -1,0 +1,546 @@
+"""Rollups and derived figures: every number a page shows comes from here.
+
+A region's value derives from the observations at the indicator's ``lowest_level`` under it
+(through ``region_closure``): ``sum`` adds, ``ratio`` is Σnumerator/Σdenominator×factor over the
+units that reported both, ``weighted_mean`` is Σ(v·w)/Σw with the weight indicator (same
+frequency), ``min``/``max``. Values stored above the lowest level are kept but never rolled up.
+``reported``/``expected`` count lowest-level units with a value / units that exist.
+
+Asking for a region below the indicator's lowest level gives ``value=None, expected=0``;
+``children_values`` refuses such a drill-down with ``InvalidInput`` ("该指标最低采集到县级，无法
+下钻到镇级"). Every public function checks the scope first, then that the region and indicator
+exist, then the period against the indicator's frequency; results are memoized per data version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from . import store
+from .cache import versioned
+from .errors import InvalidInput
+from .indicators import LEVEL_SHORT, Indicator, get_indicator, list_indicators
+from .periods import Period, parse_period, period_for
+from .regions import Region, region_index
+from .schema import observation, region_closure, target
+from .scope import Scope
+
+
+@dataclass(frozen=True)
+class Value:
+    """One region's figure for one indicator and period, with completeness n of m."""
+
+    code: str
+    name: str
+    value: float | None
+    reported: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """同比/环比: ``kind`` "pct" = growth in percent, "pp" = difference in percentage points."""
+
+    value: float
+    kind: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress against the annual target; shares are fractions (0.62), ``gap_pp`` in points."""
+
+    target: float
+    actual: float
+    progress: float
+    schedule: float
+    gap_pp: float
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One sibling in a ranking; ``rank`` None for a region without a value (listed last)."""
+
+    rank: int | None
+    code: str
+    name: str
+    value: float | None
+
+
+@dataclass
+class _Acc:
+    """Partial aggregate over lowest-level units; partials of disjoint subtrees add up."""
+
+    reported: int = 0
+    total: float = 0.0  # Σv (sum), Σnumerator (ratio), Σv·w (weighted_mean)
+    base: float = 0.0  # Σdenominator (ratio), Σw (weighted_mean)
+    lo: float | None = None
+    hi: float | None = None
+
+    def add(self, other: _Acc | None) -> _Acc:
+        if other is None or not other.reported:
+            return self
+        return _Acc(
+            self.reported + other.reported,
+            self.total + other.total,
+            self.base + other.base,
+            other.lo if self.lo is None else min(self.lo, other.lo),
+            other.hi if self.hi is None else max(self.hi, other.hi),
+        )
+
+
+def _combine(parts: Iterable[_Acc | None]) -> _Acc:
+    acc = _Acc()
+    for part in parts:
+        acc = acc.add(part)
+    return acc
+
+
+def _finish(ind: Indicator, acc: _Acc | None) -> float | None:
+    """The figure of an aggregate; None when nobody reported or a denominator is zero."""
+    if acc is None or not acc.reported:
+        return None
+    rule = ind.aggregation
+    if rule == "sum":
+        return acc.total
+    if rule in ("min", "max"):
+        return acc.lo if rule == "min" else acc.hi
+    if not acc.base:
+        return None
+    return acc.total / acc.base * (ind.factor if rule == "ratio" else 1.0)
+
+
+# --- SQL -------------------------------------------------------------------------------------
+
+Key = tuple[str, str, str]  # (indicator code, ancestor, period)
+
+
+def _period_filter(column, periods: list[str] | None, start: str | None, end: str | None) -> list:
+    conds = [column.in_(periods)] if periods is not None else []
+    if start:
+        conds.append(column >= start)
+    if end:
+        conds.append(column <= end)
+    return conds
+
+
+def _single(
+    conn: Connection, inds: list[Indicator], ancestors: list[str], periods, start=None, end=None
+) -> dict:
+    """Sum/count/min/max of stored values per (indicator, ancestor, period) at each lowest level."""
+    c, o = region_closure.c, observation.c
+    stmt = (
+        select(
+            c.ancestor,
+            o.indicator_code,
+            o.period,
+            c.descendant_level,
+            func.count(),
+            func.sum(o.value),
+            func.min(o.value),
+            func.max(o.value),
+        )
+        .select_from(region_closure.join(observation, o.region_code == c.descendant))
+        .where(
+            c.ancestor.in_(ancestors),
+            c.descendant_level.in_({i.lowest_level for i in inds}),
+            o.indicator_code.in_([i.code for i in inds]),
+            *_period_filter(o.period, periods, start, end),
+        )
+        .group_by(c.ancestor, o.indicator_code, o.period, c.descendant_level)
+    )
+    levels = {i.code: i.lowest_level for i in inds}
+    out: dict[Key, _Acc] = {}
+    for anc, code, period, level, n, total, lo, hi in conn.execute(stmt):
+        if levels[code] == level:
+            out[(code, anc, period)] = _Acc(int(n), float(total), 0.0, float(lo), float(hi))
+    return out
+
+
+def _pairs(
+    conn: Connection, inds: list[Indicator], ancestors: list[str], periods, start=None, end=None
+) -> dict:
+    """Ratio and weighted-mean partials: units that reported both members of the pair."""
+    c = region_closure.c
+    a, b = observation.alias("a"), observation.alias("b")
+    pair_of = {
+        i.code: (i.numerator, i.denominator) if i.aggregation == "ratio" else (i.code, i.weight) for i in inds
+    }
+    stmt = (
+        select(
+            c.ancestor,
+            a.c.indicator_code,
+            b.c.indicator_code,
+            a.c.period,
+            c.descendant_level,
+            func.count(),
+            func.sum(a.c.value),
+            func.sum(b.c.value),
+            func.sum(a.c.value * b.c.value),
+        )
+        .select_from(
+            region_closure.join(a, a.c.region_code == c.descendant).join(
+                b, and_(b.c.region_code == a.c.region_code, b.c.period == a.c.period)
+            )
+        )
+        .where(
+            c.ancestor.in_(ancestors),
+            c.descendant_level.in_({i.lowest_level for i in inds}),
+            a.c.indicator_code.in_({x for x, _ in pair_of.values()}),
+            b.c.indicator_code.in_({y for _, y in pair_of.values()}),
+            or_(*[and_(a.c.indicator_code == x, b.c.indicator_code == y) for x, y in set(pair_of.values())]),
+            *_period_filter(a.c.period, periods, start, end),
+        )
+        .group_by(c.ancestor, a.c.indicator_code, b.c.indicator_code, a.c.period, c.descendant_level)
+    )
+    rows: dict[tuple, list] = {}
+    for anc, x, y, period, level, n, sa, sb, sab in conn.execute(stmt):
+        rows.setdefault((x, y, level), []).append((anc, period, int(n), float(sa), float(sb), float(sab)))
+    out: dict[Key, _Acc] = {}
+    for ind in inds:
+        for anc, period, n, sa, sb, sab in rows.get((*pair_of[ind.code], ind.lowest_level), []):
+            out[(ind.code, anc, period)] = _Acc(n, sa if ind.aggregation == "ratio" else sab, sb)
+    return out
+
+
+def _gather(
+    conn: Connection, inds: list[Indicator], ancestors: list[str], periods=None, start=None, end=None
+):
+    """Partials for every (indicator, ancestor, period): one query per kind of rule."""
+    single = [i for i in inds if i.aggregation in ("sum", "min", "max")]
+    paired = [i for i in inds if i.aggregation in ("ratio", "weighted_mean")]
+    out: dict[Key, _Acc] = {}
+    if single and ancestors:
+        out.update(_single(conn, single, ancestors, periods, start, end))
+    if paired and ancestors:
+        out.update(_pairs(conn, paired, ancestors, periods, start, end))
+    return out
+
+
+def _expected(conn: Connection, ancestors: list[str]) -> dict[tuple[str, int], int]:
+    """Number of units at each level under each ancestor (the region itself included)."""
+    c = region_closure.c
+    stmt = (
+        select(c.ancestor, c.descendant_level, func.count())
+        .where(c.ancestor.in_(ancestors))
+        .group_by(c.ancestor, c.descendant_level)
+    )
+    return {(anc, int(level)): int(n) for anc, level, n in conn.execute(stmt)}
+
+
+def _targets(
+    conn: Connection, codes: list[str], region12: str, years: set[int]
+) -> dict[tuple[str, int], float]:
+    t = target.c
+    stmt = select(t.indicator_code, t.year, t.value).where(
+        t.region_code == region12, t.indicator_code.in_(codes), t.year.in_(years)
+    )
+    return {(code, int(year)): float(value) for code, year, value in conn.execute(stmt)}
+
+
+# --- helpers shared by the public functions --------------------------------------------------
+
+
+def _context(
+    indicator: str, region: str, period: str | None, scope: Scope
+) -> tuple[Indicator, Region, Period | None]:
+    """Check scope, region, indicator and period (in that order) and return them parsed."""
+    code12 = scope.check(region)
+    reg = region_index().get(code12)
+    ind = get_indicator(indicator)
+    per = parse_period(period, ind.frequency) if period is not None else None
+    return ind, reg, per
+
+
+def _value(ind: Indicator, reg: Region, acc: _Acc | None, expected: dict) -> Value:
+    reported = acc.reported if acc else 0
+    return Value(
+        reg.code, reg.name, _finish(ind, acc), reported, expected.get((reg.code, ind.lowest_level), 0)
+    )
+
+
+def _figure(ind: Indicator, accs: dict, code12: str, per: Period, ytd: bool = False) -> float | None:
+    """The period's value, or its year-to-date figure (累计) for flow indicators when ``ytd``."""
+    if ytd and ind.value_type == "flow":
+        return _finish(ind, _combine(accs.get((ind.code, code12, p.text)) for p in per.ytd_periods()))
+    return _finish(ind, accs.get((ind.code, code12, per.text)))
+
+
+def _own(ind: Indicator, accs: dict, code12: str, per: Period) -> float | None:
+    """The period's own amount: for cumulative sums, the increment over the previous period."""
+    cur = _figure(ind, accs, code12, per)
+    if ind.value_type != "cumulative" or ind.aggregation != "sum" or per.index == 1 or cur is None:
+        return cur
+    before = _figure(ind, accs, code12, per.prev())
+    return None if before is None else cur - before
+
+
+def _change(ind: Indicator, cur: float | None, prev: float | None) -> Change | None:
+    if cur is None or prev is None:
+        return None
+    if ind.is_percent:
+        return Change(cur - prev, "pp")
+    if prev == 0:
+        return None
+    return Change((cur - prev) / abs(prev) * 100, "pct")
+
+
+def _progress(ind: Indicator, goal: float | None, accs: dict, code12: str, per: Period) -> Progress | None:
+    actual = _figure(ind, accs, code12, per, ytd=True)
+    if goal is None or actual is None or goal == 0:
+        return None
+    share, schedule = actual / goal, per.schedule()
+    return Progress(goal, actual, share, schedule, (share - schedule) * 100)
+
+
+def _rank(ind: Indicator, values: list[Value]) -> list[Ranked]:
+    """Best first by ``direction``; equal displayed values share a rank (1, 2, 2, 4)."""
+    have = [v for v in values if v.value is not None]
+    have.sort(key=lambda v: (-round(v.value, ind.decimals) * ind.direction, v.code))
+    out: list[Ranked] = []
+    for position, v in enumerate(have, 1):
+        tied = out and round(out[-1].value, ind.decimals) == round(v.value, ind.decimals)
+        out.append(Ranked(out[-1].rank if tied else position, v.code, v.name, v.value))
+    return out + [Ranked(None, v.code, v.name, None) for v in values if v.value is None]
+
+
+def _drill_children(ind: Indicator, reg: Region) -> list[Region]:
+    kids = region_index().children.get(reg.code, [])
+    if not kids:
+        raise InvalidInput(f"{reg.name}没有下级地区，无法下钻")
+    deepest = max(k.level for k in kids)
+    if deepest > ind.lowest_level:
+        raise InvalidInput(
+            f"该指标最低采集到{LEVEL_SHORT[ind.lowest_level]}级，无法下钻到{LEVEL_SHORT[deepest]}级"
+        )
+    return kids
+
+
+# --- public API (docs/ARCHITECTURE.md) -------------------------------------------------------
+
+
+@versioned
+def region_value(indicator: str, region: str, period: str, scope: Scope) -> Value:
+    """One region's value with completeness; below the lowest level: value None, expected 0."""
+    ind, reg, per = _context(indicator, region, period, scope)
+    if reg.level > ind.lowest_level:
+        return Value(reg.code, reg.name, None, 0, 0)
+    with store.engine().connect() as conn:
+        accs = _gather(conn, [ind], [reg.code], [per.text])
+        expected = _expected(conn, [reg.code])
+    return _value(ind, reg, accs.get((ind.code, reg.code, per.text)), expected)
+
+
+@versioned
+def children_values(indicator: str, parent: str, period: str, scope: Scope) -> tuple[Value, list[Value]]:
+    """The parent and its direct children (by code); the parent's figure adds up the children's.
+
+    Raises:
+        InvalidInput: the children lie below the indicator's lowest level (or there are none).
+    """
+    ind, reg, per = _context(indicator, parent, period, scope)
+    kids = _drill_children(ind, reg)
+    codes = [k.code for k in kids]
+    with store.engine().connect() as conn:
+        accs = _gather(conn, [ind], codes, [per.text])
+        expected = _expected(conn, codes)
+    parts = [accs.get((ind.code, k.code, per.text)) for k in kids]
+    values = [_value(ind, k, part, expected) for k, part in zip(kids, parts, strict=True)]
+    total = _combine(parts)
+    head = Value(reg.code, reg.name, _finish(ind, total), total.reported, sum(v.expected for v in values))
+    return head, values
+
+
+@versioned
+def series(
+    indicator: str, region: str, scope: Scope, start: str | None = None, end: str | None = None
+) -> list[tuple[str, float | None]]:
+    """(period, value) from the first to the last period with data (or ``start``..``end``), gaps None."""
+    ind, reg, _ = _context(indicator, region, None, scope)
+    first = parse_period(start, ind.frequency) if start else None
+    last = parse_period(end, ind.frequency) if end else None
+    if reg.level > ind.lowest_level:
+        return []
+    with store.engine().connect() as conn:
+        accs = _gather(conn, [ind], [reg.code], None, first and first.text, last and last.text)
+    found = sorted(parse_period(key[2]) for key in accs)
+    if not found and not (first and last):
+        return []
+    period, stop, out = first or found[0], last or found[-1], []
+    while period <= stop:
+        out.append((period.text, _finish(ind, accs.get((ind.code, reg.code, period.text)))))
+        period = period.next()
+    return out
+
+
+@versioned
+def ytd_value(indicator: str, region: str, period: str, scope: Scope) -> float | None:
+    """累计: flow indicators add the periods of the year so far; others give the period's value."""
+    ind, reg, per = _context(indicator, region, period, scope)
+    if reg.level > ind.lowest_level:
+        return None
+    periods = per.ytd_periods() if ind.value_type == "flow" else [per]
+    with store.engine().connect() as conn:
+        accs = _gather(conn, [ind], [reg.code], [p.text for p in periods])
+    return _figure(ind, accs, reg.code, per, ytd=True)
+
+
+@versioned
+def yoy(indicator: str, region: str, period: str, scope: Scope, basis: str = "period") -> Change | None:
+    """同比 against the same period last year; ``basis="ytd"`` compares year-to-date figures."""
+    if basis not in ("period", "ytd"):
+        raise InvalidInput(f"同比口径错误：{basis}（应为 period 或 ytd）")
+    ind, reg, per = _context(indicator, region, period, scope)
+    if reg.level > ind.lowest_level:
+        return None
+    ytd = basis == "ytd" and ind.value_type == "flow"
+    last = per.same_last_year()
+    periods = [*per.ytd_periods(), *last.ytd_periods()] if ytd else [per, last]
+    with store.engine().connect() as conn:
+        accs = _gather(conn, [ind], [reg.code], [p.text for p in periods])
+    return _change(ind, _figure(ind, accs, reg.code, per, ytd), _figure(ind, accs, reg.code, last, ytd))
+
+
+@versioned
+def mom(indicator: str, region: str, period: str, scope: Scope) -> Change | None:
+    """环比 against the previous period; cumulative sums compare their monthly increments."""
+    ind, reg, per = _context(indicator, region, period, scope)
+    if reg.level > ind.lowest_level:
+        return None
+    before = per.prev()
+    with store.engine().connect() as conn:
+        accs = _gather(conn, [ind], [reg.code], [per.text, before.text, before.prev().text])
+    return _change(ind, _own(ind, accs, reg.code, per), _own(ind, accs, reg.code, before))
+
+
+@versioned
+def target_progress(indicator: str, region: str, period: str, scope: Scope) -> Progress | None:
+    """Actual (累计 for flow, stored for cumulative, the period's stock) against the annual target."""
+    ind, reg, per = _context(indicator, region, period, scope)
+    if reg.level > ind.lowest_level:
+        return None
+    with store.engine().connect() as conn:
+        goal = _targets(conn, [ind.code], reg.code, {per.year}).get((ind.code, per.year))
+        if goal is None:
+            return None
+        periods = per.ytd_periods() if ind.value_type == "flow" else [per]
+        accs = _gather(conn, [ind], [reg.code], [p.text for p in periods])
+    return _progress(ind, goal, accs, reg.code, per)
+
+
+@versioned
+def ranking(indicator: str, parent: str, period: str, scope: Scope) -> list[Ranked]:
+    """The parent's children best first (``direction`` -1: lowest first); ties share a rank."""
+    ind = get_indicator(indicator)
+    _, kids = children_values(indicator, parent, period, scope)
+    return _rank(ind, kids)
+
+
+@versioned
+def rank_among_siblings(indicator: str, region: str, period: str, scope: Scope) -> tuple[int, int] | None:
+    """(n, m): the region is n-th of the m siblings with a value (全市第 n 位).
+
+    None without a value, below the lowest level, or when the parent is outside the scope.
+    """
+    ind, reg, _ = _context(indicator, region, period, scope)
+    if reg.parent is None or not scope.contains(reg.parent) or reg.level > ind.lowest_level:
+        return None
+    ranked = ranking(indicator, reg.parent, period, scope)
+    m = sum(1 for r in ranked if r.rank is not None)
+    return next(((r.rank, m) for r in ranked if r.code == reg.code and r.rank is not None), None)
+
+
+@versioned
+def latest_period(indicator: str, scope: Scope) -> str | None:
+    """The newest period with lowest-level data somewhere in the scope."""
+    ind = get_indicator(indicator)
+    code = ind.numerator if ind.aggregation == "ratio" and ind.numerator else ind.code
+    o, c = observation.c, region_closure.c
+    newest = select(func.max(o.period)).where(o.indicator_code == code)
+    with store.engine().connect() as conn:
+        period = conn.execute(newest).scalar()
+        while period is not None:
+            probe = (
+                select(o.id)
+                .select_from(observation.join(region_closure, c.descendant == o.region_code))
+                .where(
+                    c.ancestor == scope.root,
+                    c.descendant_level == ind.lowest_level,
+                    o.indicator_code == code,
+                    o.period == period,
+                )
+                .limit(1)
+            )
+            if conn.execute(probe).first() is not None:
+                return period
+            period = conn.execute(newest.where(o.period < period)).scalar()
+    return None
+
+
+def _profile_periods(inds: list[Indicator], pers: dict[str, Period], goals: dict) -> list[str]:
+    wanted: set[str] = set()
+    for ind in inds:
+        per = pers[ind.code]
+        wanted.update((per.text, per.same_last_year().text))
+        if ind.value_type == "flow" and (ind.code, per.year) in goals:
+            wanted.update(p.text for p in per.ytd_periods())
+    return sorted(wanted)
+
+
+def _sibling_ranks(conn: Connection, inds: list[Indicator], reg: Region, pers: dict, scope: Scope) -> dict:
+    """(n, m) per indicator among the region's siblings, from one batch query."""
+    if reg.parent is None or not scope.contains(reg.parent):
+        return {}
+    sibs = [s for s in region_index().children.get(reg.parent, []) if s.level == reg.level]
+    accs = _gather(conn, inds, [s.code for s in sibs], sorted({p.text for p in pers.values()}))
+    ranks = {}
+    for ind in inds:
+        per = pers[ind.code].text
+        values = [Value(s.code, s.name, _finish(ind, accs.get((ind.code, s.code, per))), 0, 0) for s in sibs]
+        ranked = _rank(ind, values)
+        m = sum(1 for r in ranked if r.rank is not None)
+        ranks[ind.code] = next(((r.rank, m) for r in ranked if r.code == reg.code and r.rank), None)
+    return ranks
+
+
+@versioned
+def region_profile(region: str, period: str, scope: Scope) -> list[dict]:
+    """One row per indicator collected at or below the region's level, for the month ``period``.
+
+    Keys: code, name, unit, theme, period (converted with ``period_for``), value, yoy, progress,
+    rank ((n, m) or None), reported, expected, decimals, direction. Four queries in all.
+    """
+    reg = region_index().get(scope.check(region))
+    month = parse_period(period, "month")
+    inds = [i for i in list_indicators() if reg.level <= i.lowest_level]
+    pers = {i.code: parse_period(period_for(i.frequency, month.text)) for i in inds}
+    if not inds:
+        return []
+    with store.engine().connect() as conn:
+        goals = _targets(conn, [i.code for i in inds], reg.code, {p.year for p in pers.values()})
+        accs = _gather(conn, inds, [reg.code], _profile_periods(inds, pers, goals))
+        expected = _expected(conn, [reg.code])
+        ranks = _sibling_ranks(conn, inds, reg, pers, scope)
+    return [_profile_row(ind, reg, pers[ind.code], accs, expected, goals, ranks) for ind in inds]
+
+
+def _profile_row(ind: Indicator, reg: Region, per: Period, accs, expected, goals, ranks) -> dict:
+    value = _value(ind, reg, accs.get((ind.code, reg.code, per.text)), expected)
+    last = per.same_last_year()
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "unit": ind.unit,
+        "theme": ind.theme,
+        "period": per.text,
+        "value": value.value,
+        "yoy": _change(ind, value.value, _figure(ind, accs, reg.code, last)),
+        "progress": _progress(ind, goals.get((ind.code, per.year)), accs, reg.code, per),
+        "rank": ranks.get(ind.code),
+        "reported": value.reported,
+        "expected": value.expected,
+        "decimals": ind.decimals,
+        "direction": ind.direction,
+    }
