@@ -318,3 +318,14 @@ def add_commands(sub) -> None:
     from .users_cli import add_commands as _add
 
     _add(sub)
+
+
+def announce_demo_accounts(root: str) -> None:
+    """``cockpit demo``'s last step: create the demo accounts and say how to log in (password once)."""
+    with store.engine().begin() as conn:
+        generated = ensure_demo_accounts(conn, root)
+    names = "、".join(f"{name}（{display}）" for name, display, _role, _code in DEMO_ACCOUNTS)
+    if generated:
+        print(f"演示账号：{names}；密码（只显示这一次）：{generated}")
+    else:
+        print(f"演示账号：{names}；密码为 COCKPIT_DEMO_PASSWORD 的值（或首次生成时显示的密码）")
