@@ -150,11 +150,25 @@ def _http_error(exc: HTTPException) -> Response:
 
 
 def register_api(server: Flask) -> None:
-    """Attach the blueprint; answer routing errors under ``/api/`` in JSON too."""
+    """Attach the blueprint; answer routing errors under ``/api/`` in JSON too.
+
+    Errors raised outside the blueprint's views (the access guard) are answered in JSON by
+    ``pages._auth``'s handlers; the blueprint's own handlers below cover its views.
+    """
     server.register_blueprint(bp)
+
+    def _no_such_api(rest: str = "") -> Response:
+        return error_response(_HTTP_MESSAGES[404], 404)
+
+    # Dash serves its index for every other path; under /api/ a client wants a JSON 404.
+    server.add_url_rule("/api", "api_root", _no_such_api, strict_slashes=False)
+    server.add_url_rule("/api/", "api_root_slash", _no_such_api)
+    server.add_url_rule("/api/<path:rest>", "api_other", _no_such_api)
 
     @server.errorhandler(HTTPException)
     def _api_http_error(exc: HTTPException):  # noqa: ANN202 - Response or the exception itself
-        if request.path.startswith(PREFIX + "/") or request.path == PREFIX:
-            return _http_error(exc)
-        return exc  # elsewhere Flask's own page
+        return _http_error(exc) if _is_api(request.path) else exc  # elsewhere Flask's own page
+
+
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")

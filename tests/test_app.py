@@ -11,7 +11,7 @@ import pytest
 def app(configured):
     from app import create_app
 
-    return create_app(configured)
+    return create_app(configured, login_disabled=True)
 
 
 def _route(app, pathname: str) -> dict:

@@ -35,7 +35,7 @@ def test_cli002_demo_store_then_api_shows_nine_counties(tmp_path):
     settings = get_settings(
         database_url=demo_store_url("sqlite"), instance_dir=str(tmp_path), root_region="440800"
     )
-    client = create_app(settings).server.test_client()
+    client = create_app(settings, login_disabled=True).server.test_client()
     assert store.get_meta("demo") == "1"
     body = client.get("/api/v1/regions/440800").get_json()
     assert body["name"] == "湛江市"

@@ -67,7 +67,7 @@ def tiny_client(tiny_store):
     """A Flask test client of the whole app on the tiny store, scoped to 测试市 (990100)."""
     from app import create_app
 
-    app = create_app(dataclasses.replace(tiny_store, root_region="990100"))
+    app = create_app(dataclasses.replace(tiny_store, root_region="990100"), login_disabled=True)
     return app.server.test_client()
 
 
@@ -85,7 +85,7 @@ def demo_client(request, tmp_path):
         cache_url=REDIS_URL or "",
         root_region="440800",
     )
-    app = create_app(settings)
+    app = create_app(settings, login_disabled=True)
     clear()
     yield app.server.test_client()
     store.engine().dispose()

@@ -331,3 +331,8 @@ def test_api024_demo_regions_of_zhanjiang(demo_client):
     assert [r["name"] for r in body["breadcrumb"]] == ["湛江市", "雷州市"]
     assert "440882100000" in {c["code"] for c in body["children"]}
     _error(demo_client, "/api/v1/regions/440100", 403)  # 广州市: outside the 湛江 scope
+
+
+@pytest.mark.parametrize("path", ["/api", "/api/", "/api/v1", "/api/v2/regions/440800", "/api/v1/regions"])
+def test_api025_any_path_under_api_is_a_json_404(tiny_client, path):
+    _error(tiny_client, path, 404)
