@@ -90,3 +90,17 @@ def ensure_boundaries(root_code: object) -> None:
         storage.write_boundaries(conn, [b for c, b in new.items() if c not in again])
         regions.set_points(conn, points)
         store.bump_version(conn)
+
+
+def boundary_counts(root_code: object) -> dict[str, int]:
+    """Boundaries stored below the root by kind, e.g. {"县级（真实）": 9, "镇级（示意）": 125, …}."""
+    prefix = prefix_of(normalize_code(root_code))
+    with store.engine().connect() as conn:
+        rows = conn.execute(storage.boundary_levels()).all()
+    labels = {2: "市级", 3: "县级", 4: "镇级", 5: "村级"}
+    counts: dict[str, int] = {}
+    for code, level, schematic in rows:
+        if code.startswith(prefix) and level in labels:
+            key = f"{labels[level]}（{'示意' if schematic else '真实'}）"
+            counts[key] = counts.get(key, 0) + 1
+    return counts

@@ -92,3 +92,8 @@ def region_rows(conn: Connection) -> list[tuple[str, str, int, str | None, float
     """(code, name, level, parent, lon) of every region: what a build needs to plan."""
     stmt = select(region.c.code, region.c.name, region.c.level, region.c.parent_code, region.c.lon)
     return [tuple(r) for r in conn.execute(stmt).all()]
+
+
+def boundary_levels():
+    """A statement selecting (code, level, schematic) of every stored boundary."""
+    return select(boundary.c.code, boundary.c.level, boundary.c.schematic).order_by(boundary.c.code)
