@@ -102,6 +102,21 @@ class OverdueUnit:
 
 
 @dataclass(frozen=True)
+class Burden:
+    """Forms that units of one grassroots level were asked to fill in a month."""
+
+    month: str
+    level: int
+    forms: int
+    units: int
+
+    @property
+    def per_unit(self) -> float | None:
+        """Forms per unit of the level (份/个), None without units."""
+        return self.forms / self.units if self.units else None
+
+
+@dataclass(frozen=True)
 class LevelStaff:
     """Units of one level below a region and the active filers and administrators among them."""
 
@@ -133,9 +148,18 @@ def periods_ending_in(month: str) -> list[str]:
     return out
 
 
+def reference_date() -> str:
+    """The day against which "overdue" is judged: today, or the frozen as-of day of a demo store."""
+    if store.get_meta("demo") == "1":
+        generated = store.get_meta("generated_at")
+        if generated:
+            return generated[:10]
+    return date.today().isoformat()
+
+
 def _today(today: date | str | None) -> str:
     if today is None:
-        return date.today().isoformat()
+        return reference_date()
     return today.isoformat() if isinstance(today, date) else date.fromisoformat(today).isoformat()
 
 
@@ -302,6 +326,29 @@ def trend(
         for i, x in enumerate(row[-4:]):
             acc[i] += int(x or 0)
     return [Tally(m, m, *sums[m]) for m in months if sums[m][0]]
+
+
+GRASSROOTS = (4, 5)
+
+
+@versioned
+def burden_trend(region: str, scope: Scope, last: int = 12) -> list[Burden]:
+    """Forms asked of each town and village below the region per month (is the burden falling?).
+
+    One entry per month with rounds and per grassroots level that exists below the region.
+    """
+    target = get_region(region, scope)
+    units = {target.level: 1, **count_by_level(target.code, scope)}
+    levels = [lv for lv in GRASSROOTS if units.get(lv)]
+    months = report_months(scope)[-last:]
+    periods = [p for m in months for p in periods_ending_in(m)]
+    cols = [submission.c.period, region_closure.c.descendant_level]
+    where = _filters(target.code, periods, None) + [region_closure.c.descendant_level.in_(levels)]
+    forms: dict[tuple[str, int], int] = {}
+    for row in _counts(cols, where, reference_date()):
+        key = (end_month(row[0]), int(row[1]))
+        forms[key] = forms.get(key, 0) + int(row[2])
+    return [Burden(m, lv, forms.get((m, lv), 0), units[lv]) for m in months for lv in levels]
 
 
 # --- who has not reported, and who reports -----------------------------------------------------

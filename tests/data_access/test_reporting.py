@@ -312,3 +312,28 @@ def test_rep012_cached_results_follow_writes(reporting_store):
     after = reporting.region_tally("990100", "2026-09", SCOPE, today=AFTER)
     assert _counts(before) == (8, 5, 3, 3)
     assert _counts(after) == (8, 6, 4, 2)
+
+
+def test_rep013_burden_on_grassroots_units(reporting_store):
+    burden = reporting.burden_trend("990100", SCOPE)
+    assert [(b.month, b.level, b.forms, b.units) for b in burden] == [
+        ("2025-12", 4, 0, 3),
+        ("2025-12", 5, 0, 5),
+        ("2026-08", 4, 0, 3),
+        ("2026-08", 5, 5, 5),
+        ("2026-09", 4, 3, 3),
+        ("2026-09", 5, 5, 5),
+    ]
+    assert burden[3].per_unit == 1.0
+    town = reporting.burden_trend("990102001", SCOPE, last=1)  # 乙一镇: itself and two villages
+    assert [(b.level, b.forms, b.units) for b in town] == [(4, 1, 1), (5, 2, 2)]
+
+
+def test_rep014_demo_store_is_judged_at_its_as_of_day(reporting_store):
+    with store.engine().begin() as conn:
+        store.set_meta(conn, "demo", "1")
+        store.set_meta(conn, "generated_at", BETWEEN + "T09:00:00")
+        store.bump_version(conn)
+    assert reporting.reference_date() == BETWEEN
+    assert _counts(reporting.region_tally("990100", "2026-09", SCOPE)) == (8, 5, 3, 2)
+    assert reporting.default_month(SCOPE) == "2026-08"
