@@ -19,6 +19,7 @@ from data_access import indicators, regions
 from data_access.errors import CockpitError, InvalidInput
 from data_access.periods import parse_period
 from data_access.regions import Region
+from data_access.values import Value, children_values
 from pages._scope import current_scope
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def _region_brief(r: Region) -> dict[str, object]:
     return {"code": r.code, "name": r.name, "level": r.level, "kind": r.kind}
 
 
-def _value_dict(v: object) -> dict[str, object]:
+def _value_dict(v: Value) -> dict[str, object]:
     return {"code": v.code, "name": v.name, "value": v.value, "reported": v.reported, "expected": v.expected}
 
 
@@ -105,8 +106,6 @@ def _indicator_dict(ind: indicators.Indicator) -> dict[str, object]:
 @bp.get("/values")
 def values_view() -> Response:
     """One indicator for one period: the parent's figure and each child's, with completeness."""
-    from data_access.values import children_values  # noqa: PLC0415 - lands with the values module
-
     scope = current_scope()
     code = _indicator_code(_param(request.args, "indicator", "指标代码"))
     period_text = _param(request.args, "period", "统计期，如 2026-10、2026-Q3、2025")
