@@ -21,10 +21,7 @@ THEMES = {
     "infrastructure": "数字基础设施",
     "reporting": "填表报数",
 }
-
-STATS, FINANCE, CUSTOMS = "统计局", "财政局", "海关"
-SERVICES, AGRI, ENV = "政务服务和数据管理局", "农业农村局", "生态环境局"
-COMMAND = "百千万工程指挥部办公室"
+LEVELS = range(1, 6)
 
 
 @dataclass(frozen=True)
@@ -61,904 +58,112 @@ class IndicatorDef:
         return self.aggregation == "ratio"
 
 
-def _sum(
-    code: str,
-    name: str,
-    unit: str,
-    theme: str,
-    freq: str,
-    vtype: str,
-    level: int,
-    definition: str,
-    dept: str,
-    *,
-    max_value: float,
-    decimals: int = 0,
-    **kw: object,
-) -> IndicatorDef:
-    return IndicatorDef(
-        code,
-        name,
-        unit,
-        theme,
-        definition,
-        dept,
-        freq,
-        vtype,
-        "sum",
-        level,
-        decimals=decimals,
-        max_value=max_value,
-        **kw,
-    )  # type: ignore[arg-type]
+# One indicator per line, fields separated by " | ":
+# code | name | unit | theme | frequency | value type | aggregation | lowest level |
+# numerator/denominator (ratio) or weight (weighted_mean) or - | factor or - | direction (+ higher is
+# better, - lower) | decimals | max valid value (min is 0) | * headline | source department | definition
+_TABLE = """
+# 经济运行 — county level; quarterly GDP and incomes are year-to-date (累计).
+gdp | 地区生产总值 | 亿元 | economy | quarter | cumulative | sum | 3 | - | - | + | 2 | 20000 | * | 统计局 | 按当年价格计算的本年累计地区生产总值（GDP）。
+gdp_primary | 第一产业增加值 | 亿元 | economy | quarter | cumulative | sum | 3 | - | - | + | 2 | 5000 | - | 统计局 | 农林牧渔业本年累计增加值。
+industrial_va | 规模以上工业增加值 | 亿元 | economy | month | flow | sum | 3 | - | - | + | 2 | 3000 | - | 统计局 | 年主营业务收入2000万元及以上工业企业当月增加值。
+fixed_asset_investment | 固定资产投资 | 亿元 | economy | month | flow | sum | 3 | - | - | + | 2 | 3000 | - | 统计局 | 计划总投资500万元及以上项目和房地产开发当月完成投资额。
+retail_sales | 社会消费品零售总额 | 亿元 | economy | month | flow | sum | 3 | - | - | + | 2 | 3000 | * | 统计局 | 当月售予个人和社会集团的非生产、非经营用实物商品及餐饮收入。
+budget_revenue | 一般公共预算收入 | 亿元 | economy | month | flow | sum | 3 | - | - | + | 2 | 1000 | * | 财政局 | 当月地方一般公共预算收入（税收收入与非税收入）。
+exports | 出口总额 | 亿元 | economy | month | flow | sum | 3 | - | - | + | 2 | 3000 | - | 海关 | 当月经海关出口的货物总值（人民币计）。
+imports | 进口总额 | 亿元 | economy | month | flow | sum | 3 | - | - | + | 2 | 3000 | - | 海关 | 当月经海关进口的货物总值（人民币计）。
+urban_population | 城镇常住人口 | 万人 | economy | quarter | stock | sum | 3 | - | - | + | 2 | 2000 | - | 统计局 | 季末城镇常住人口，用作城镇居民人均收入的权数。
+rural_population | 农村常住人口 | 万人 | economy | quarter | stock | sum | 3 | - | - | + | 2 | 2000 | - | 统计局 | 季末农村常住人口，用作农村居民人均收入的权数。
+urban_income | 城镇居民人均可支配收入 | 元 | economy | quarter | cumulative | weighted_mean | 3 | urban_population | - | + | 0 | 200000 | - | 统计局 | 本年累计城镇居民人均可支配收入；上级数值按城镇常住人口加权，不作简单平均。
+rural_income | 农村居民人均可支配收入 | 元 | economy | quarter | cumulative | weighted_mean | 3 | rural_population | - | + | 0 | 150000 | * | 统计局 | 本年累计农村居民人均可支配收入；上级数值按农村常住人口加权，不作简单平均。
+# 政务服务 — towns (便民服务中心) and villages (粤智助).
+items_handled | 政务服务办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月镇（街道）便民服务中心受理并办结的政务服务事项件数。
+items_online | 网上办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月通过广东政务服务网、粤省事等渠道网上办结的件数。
+online_rate | 网上办理率 | % | services | month | flow | ratio | 4 | items_online/items_handled | 100 | + | 1 | 100 | * | 政务服务和数据管理局 | 网上办件量 ÷ 政务服务办件量 × 100。
+items_on_spot | 即办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月受理后当场办结的件数。
+on_spot_rate | 即办率 | % | services | month | flow | ratio | 4 | items_on_spot/items_handled | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 即办件量 ÷ 政务服务办件量 × 100。
+ratings_good | 好评数 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月“好差评”系统中“非常满意”和“满意”的评价数。
+ratings_total | 评价总数 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月“好差评”系统收到的评价总数。
+satisfaction | 好评率 | % | services | month | flow | ratio | 4 | ratings_good/ratings_total | 100 | + | 2 | 100 | - | 政务服务和数据管理局 | 好评数 ÷ 评价总数 × 100（政务服务“好差评”）。
+villages_total | 行政村（社区）数 | 个 | services | month | stock | sum | 5 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 每个村（社区）月末计 1，作为覆盖率的分母。
+kiosk_villages | 已布设粤智助的村（社区） | 个 | services | month | stock | sum | 5 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 月末已布设“粤智助”政府服务自助机的村（社区）计 1，否则计 0。
+kiosks | 粤智助自助机数 | 台 | services | month | stock | sum | 5 | - | - | + | 0 | 20 | - | 政务服务和数据管理局 | 月末在用的“粤智助”政府服务自助机台数。
+kiosk_coverage | 粤智助行政村覆盖率 | % | services | month | stock | ratio | 5 | kiosk_villages/villages_total | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 已布设粤智助的村（社区）数 ÷ 村（社区）总数 × 100。
+kiosks_per_village | 村均粤智助自助机数 | 台/村 | services | month | stock | ratio | 5 | kiosks/villages_total | - | + | 2 | 20 | - | 政务服务和数据管理局 | 粤智助自助机台数 ÷ 村（社区）总数。
+kiosk_uses | 粤智助业务办理量 | 笔 | services | month | flow | sum | 5 | - | - | + | 0 | 100000 | - | 政务服务和数据管理局 | 当月通过粤智助自助机办理的业务笔数。
+# 百千万工程 — village collective economy, living environment, typical projects.
+collective_income | 村集体经济收入 | 万元 | programme | year | flow | sum | 5 | - | - | + | 2 | 100000 | - | 农业农村局 | 全年村集体经营性收入、发包及上交收入、投资收益等合计。
+villages_assessed | 参与统计的村（社区）数 | 个 | programme | year | stock | sum | 5 | - | - | + | 0 | 1 | - | 农业农村局 | 每个村（社区）计 1，作为集体经济收入达标占比的分母。
+villages_income_10w | 集体经济收入10万元以上的村 | 个 | programme | year | stock | sum | 5 | - | - | + | 0 | 1 | - | 农业农村局 | 全年集体经济收入达到 10 万元及以上的村（社区）计 1，否则计 0。
+income_10w_share | 集体经济收入超10万元村占比 | % | programme | year | stock | ratio | 5 | villages_income_10w/villages_assessed | 100 | + | 1 | 100 | * | 农业农村局 | 集体经济收入 10 万元以上村数 ÷ 村（社区）总数 × 100。
+rural_households | 农村常住户数 | 户 | programme | quarter | stock | sum | 5 | - | - | + | 0 | 50000 | - | 农业农村局 | 季末农村常住户数，作为户厕和污水治理普及率的分母。
+sanitary_toilet_households | 使用卫生户厕户数 | 户 | programme | quarter | stock | sum | 5 | - | - | + | 0 | 50000 | - | 农业农村局 | 季末使用无害化卫生户厕的农户数。
+sanitary_toilet_rate | 农村卫生户厕普及率 | % | programme | quarter | stock | ratio | 5 | sanitary_toilet_households/rural_households | 100 | + | 1 | 100 | - | 农业农村局 | 使用卫生户厕户数 ÷ 农村常住户数 × 100。
+sewage_treated_households | 生活污水得到治理的户数 | 户 | programme | quarter | stock | sum | 5 | - | - | + | 0 | 50000 | - | 生态环境局 | 季末生活污水得到有效治理（纳管或就地处理）的农户数。
+sewage_treatment_rate | 农村生活污水治理率 | % | programme | quarter | stock | ratio | 5 | sewage_treated_households/rural_households | 100 | + | 1 | 100 | - | 生态环境局 | 生活污水得到治理的户数 ÷ 农村常住户数 × 100。
+projects_planned | 典型镇村建设项目数 | 个 | programme | month | stock | sum | 4 | - | - | + | 0 | 500 | - | 百千万工程指挥部办公室 | 本年度列入典型镇、典型村培育计划的建设项目数。
+projects_completed | 典型镇村项目完工数 | 个 | programme | month | cumulative | sum | 4 | - | - | + | 0 | 500 | - | 百千万工程指挥部办公室 | 本年累计完工的典型镇村建设项目数。
+project_completion_rate | 典型镇村项目完工率 | % | programme | month | cumulative | ratio | 4 | projects_completed/projects_planned | 100 | + | 1 | 100 | - | 百千万工程指挥部办公室 | 本年累计完工项目数 ÷ 计划项目数 × 100。
+project_investment | 典型镇村项目完成投资 | 万元 | programme | month | cumulative | sum | 4 | - | - | + | 1 | 1e+06 | - | 百千万工程指挥部办公室 | 本年累计完成的典型镇村建设项目投资。
+# 数字基础设施 — 政务外网 by level, 一网共享, cameras, platform accounts.
+govnet_city_units | 市直单位数 | 个 | infrastructure | month | stock | sum | 2 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 应接入政务外网的市直单位数。
+govnet_city_connected | 政务外网已接入市直单位数 | 个 | infrastructure | month | stock | sum | 2 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 月末已接入政务外网的市直单位数。
+govnet_city_rate | 政务外网市直单位接入率 | % | infrastructure | month | stock | ratio | 2 | govnet_city_connected/govnet_city_units | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 已接入市直单位数 ÷ 市直单位数 × 100。
+govnet_county_units | 县直单位数 | 个 | infrastructure | month | stock | sum | 3 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 应接入政务外网的县（市、区）直单位数。
+govnet_county_connected | 政务外网已接入县直单位数 | 个 | infrastructure | month | stock | sum | 3 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 月末已接入政务外网的县（市、区）直单位数。
+govnet_county_rate | 政务外网县直单位接入率 | % | infrastructure | month | stock | ratio | 3 | govnet_county_connected/govnet_county_units | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 已接入县直单位数 ÷ 县直单位数 × 100。
+govnet_towns | 镇（街道）数 | 个 | infrastructure | month | stock | sum | 4 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 每个镇（街道）计 1，作为政务外网镇级接入率的分母。
+govnet_towns_connected | 政务外网已接入镇（街道） | 个 | infrastructure | month | stock | sum | 4 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 月末已接入政务外网的镇（街道）计 1，否则计 0。
+govnet_town_rate | 政务外网镇级接入率 | % | infrastructure | month | stock | ratio | 4 | govnet_towns_connected/govnet_towns | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 已接入镇（街道）数 ÷ 镇（街道）总数 × 100。
+govnet_villages | 村（社区）数（政务外网） | 个 | infrastructure | month | stock | sum | 5 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 每个村（社区）计 1，作为政务外网村级接入率的分母。
+govnet_villages_connected | 政务外网已接入村（社区） | 个 | infrastructure | month | stock | sum | 5 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 月末已接入政务外网的村（社区）计 1，否则计 0。
+govnet_village_rate | 政务外网村级接入率 | % | infrastructure | month | stock | ratio | 5 | govnet_villages_connected/govnet_villages | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 已接入村（社区）数 ÷ 村（社区）总数 × 100。
+data_collected | 数据归集量 | 万条 | infrastructure | month | flow | sum | 3 | - | - | + | 2 | 100000 | - | 政务服务和数据管理局 | 当月各部门向政务大数据中心归集的数据记录数（明细见 data_sharing 表）。
+data_returned | 数据回流量 | 万条 | infrastructure | month | flow | sum | 3 | - | - | + | 2 | 100000 | - | 政务服务和数据管理局 | 当月省级回流至本地的数据记录数。
+data_shared | 数据共享量 | 万条 | infrastructure | month | flow | sum | 3 | - | - | + | 2 | 100000 | - | 政务服务和数据管理局 | 当月通过共享交换平台向部门和镇村提供的数据记录数。
+data_share_rate | 数据共享率 | % | infrastructure | month | flow | ratio | 3 | data_shared/data_collected | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 数据共享量 ÷ 数据归集量 × 100。
+cameras_total | 视频监控点位数 | 个 | infrastructure | month | stock | sum | 4 | - | - | + | 0 | 100000 | - | 政务服务和数据管理局 | 月末辖区内已建成的公共视频监控点位数（含村级点位）。
+cameras_online | 在线视频点位数 | 个 | infrastructure | month | stock | sum | 4 | - | - | + | 0 | 100000 | - | 政务服务和数据管理局 | 月末在线的视频监控点位数。
+cameras_connected | 接入省视频共享平台点位数 | 个 | infrastructure | month | stock | sum | 4 | - | - | + | 0 | 100000 | - | 政务服务和数据管理局 | 月末已接入省视频共享平台的点位数。
+camera_online_rate | 视频点位在线率 | % | infrastructure | month | stock | ratio | 4 | cameras_online/cameras_total | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 在线视频点位数 ÷ 视频监控点位数 × 100。
+camera_connected_rate | 视频点位联网率 | % | infrastructure | month | stock | ratio | 4 | cameras_connected/cameras_total | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 接入省平台点位数 ÷ 视频监控点位数 × 100。
+platform_accounts | 驾驶舱平台开通账号数 | 个 | infrastructure | month | stock | sum | 3 | - | - | + | 0 | 100000 | - | 政务服务和数据管理局 | 月末在百千万工程驾驶舱平台开通的县、镇、村用户账号数。
+# 填表报数 — counted from submissions: the county itself and its towns and villages.
+reports_expected | 应报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e+06 | - | 百千万工程指挥部办公室 | 当月到期、本县（市、区）及所辖镇村应填报的报表份数。
+reports_submitted | 已报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e+06 | - | 百千万工程指挥部办公室 | 当月到期报表中已提交的份数（含逾期提交）。
+reports_on_time | 按时报送表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e+06 | - | 百千万工程指挥部办公室 | 当月到期报表中在截止日期前提交的份数。
+reports_overdue | 逾期及未报表数 | 份 | reporting | month | flow | sum | 3 | - | - | - | 0 | 1e6 | - | 百千万工程指挥部办公室 | 当月到期报表中未按时报送（逾期提交或至今未报）的份数，越少越好。
+report_completeness | 报表完整率 | % | reporting | month | flow | ratio | 3 | reports_submitted/reports_expected | 100 | + | 1 | 100 | - | 百千万工程指挥部办公室 | 已报表数 ÷ 应报表数 × 100。
+report_timeliness | 报表及时率 | % | reporting | month | flow | ratio | 3 | reports_on_time/reports_expected | 100 | + | 1 | 100 | * | 百千万工程指挥部办公室 | 按时报送表数 ÷ 应报表数 × 100。
+"""
 
 
-def _ratio(
-    code: str,
-    name: str,
-    theme: str,
-    freq: str,
-    level: int,
-    num: str,
-    den: str,
-    definition: str,
-    dept: str,
-    *,
-    unit: str = "%",
-    factor: float = 100.0,
-    max_value: float = 100.0,
-    **kw: object,
-) -> IndicatorDef:
-    # value_type is copied from the numerator in _finish(): a ratio of flows is a per-period figure.
-    return IndicatorDef(
-        code,
-        name,
-        unit,
-        theme,
-        definition,
-        dept,
-        freq,
-        "",
-        "ratio",
-        level,
-        numerator=num,
-        denominator=den,
-        factor=factor,
-        decimals=kw.pop("decimals", 1),  # type: ignore[arg-type]
-        max_value=max_value,
-        **kw,
-    )  # type: ignore[arg-type]
-
-
-_E, _S, _P, _I, _R = "economy", "services", "programme", "infrastructure", "reporting"
-
-_DEFS: list[IndicatorDef] = [
-    # 经济运行 — county level; quarterly GDP and incomes are year-to-date (累计).
-    _sum(
-        "gdp",
-        "地区生产总值",
-        "亿元",
-        _E,
-        "quarter",
-        "cumulative",
-        3,
-        "按当年价格计算的本年累计地区生产总值（GDP）。",
-        STATS,
-        max_value=20000,
-        decimals=2,
-        headline=True,
-    ),
-    _sum(
-        "gdp_primary",
-        "第一产业增加值",
-        "亿元",
-        _E,
-        "quarter",
-        "cumulative",
-        3,
-        "农林牧渔业本年累计增加值。",
-        STATS,
-        max_value=5000,
-        decimals=2,
-    ),
-    _sum(
-        "industrial_va",
-        "规模以上工业增加值",
-        "亿元",
-        _E,
-        "month",
-        "flow",
-        3,
-        "年主营业务收入2000万元及以上工业企业当月增加值。",
-        STATS,
-        max_value=3000,
-        decimals=2,
-    ),
-    _sum(
-        "fixed_asset_investment",
-        "固定资产投资",
-        "亿元",
-        _E,
-        "month",
-        "flow",
-        3,
-        "计划总投资500万元及以上项目和房地产开发当月完成投资额。",
-        STATS,
-        max_value=3000,
-        decimals=2,
-    ),
-    _sum(
-        "retail_sales",
-        "社会消费品零售总额",
-        "亿元",
-        _E,
-        "month",
-        "flow",
-        3,
-        "当月售予个人和社会集团的非生产、非经营用实物商品及餐饮收入。",
-        STATS,
-        max_value=3000,
-        decimals=2,
-        headline=True,
-    ),
-    _sum(
-        "budget_revenue",
-        "一般公共预算收入",
-        "亿元",
-        _E,
-        "month",
-        "flow",
-        3,
-        "当月地方一般公共预算收入（税收收入与非税收入）。",
-        FINANCE,
-        max_value=1000,
-        decimals=2,
-        headline=True,
-    ),
-    _sum(
-        "exports",
-        "出口总额",
-        "亿元",
-        _E,
-        "month",
-        "flow",
-        3,
-        "当月经海关出口的货物总值（人民币计）。",
-        CUSTOMS,
-        max_value=3000,
-        decimals=2,
-    ),
-    _sum(
-        "imports",
-        "进口总额",
-        "亿元",
-        _E,
-        "month",
-        "flow",
-        3,
-        "当月经海关进口的货物总值（人民币计）。",
-        CUSTOMS,
-        max_value=3000,
-        decimals=2,
-    ),
-    _sum(
-        "urban_population",
-        "城镇常住人口",
-        "万人",
-        _E,
-        "quarter",
-        "stock",
-        3,
-        "季末城镇常住人口，用作城镇居民人均收入的权数。",
-        STATS,
-        max_value=2000,
-        decimals=2,
-    ),
-    _sum(
-        "rural_population",
-        "农村常住人口",
-        "万人",
-        _E,
-        "quarter",
-        "stock",
-        3,
-        "季末农村常住人口，用作农村居民人均收入的权数。",
-        STATS,
-        max_value=2000,
-        decimals=2,
-    ),
-    IndicatorDef(
-        "urban_income",
-        "城镇居民人均可支配收入",
-        "元",
-        _E,
-        "本年累计城镇居民人均可支配收入；上级数值按城镇常住人口加权，不作简单平均。",
-        STATS,
-        "quarter",
-        "cumulative",
-        "weighted_mean",
-        3,
-        weight="urban_population",
-        max_value=200000,
-    ),
-    IndicatorDef(
-        "rural_income",
-        "农村居民人均可支配收入",
-        "元",
-        _E,
-        "本年累计农村居民人均可支配收入；上级数值按农村常住人口加权，不作简单平均。",
-        STATS,
-        "quarter",
-        "cumulative",
-        "weighted_mean",
-        3,
-        weight="rural_population",
-        max_value=150000,
-        headline=True,
-    ),
-    # 政务服务 — towns (镇街便民服务中心) and villages (粤智助).
-    _sum(
-        "items_handled",
-        "政务服务办件量",
-        "件",
-        _S,
-        "month",
-        "flow",
-        4,
-        "当月镇（街道）便民服务中心受理并办结的政务服务事项件数。",
-        SERVICES,
-        max_value=1e6,
-    ),
-    _sum(
-        "items_online",
-        "网上办件量",
-        "件",
-        _S,
-        "month",
-        "flow",
-        4,
-        "当月通过广东政务服务网、粤省事等渠道网上办结的件数。",
-        SERVICES,
-        max_value=1e6,
-    ),
-    _ratio(
-        "online_rate",
-        "网上办理率",
-        _S,
-        "month",
-        4,
-        "items_online",
-        "items_handled",
-        "网上办件量 ÷ 政务服务办件量 × 100。",
-        SERVICES,
-        headline=True,
-    ),
-    _sum(
-        "items_on_spot",
-        "即办件量",
-        "件",
-        _S,
-        "month",
-        "flow",
-        4,
-        "当月受理后当场办结的件数。",
-        SERVICES,
-        max_value=1e6,
-    ),
-    _ratio(
-        "on_spot_rate",
-        "即办率",
-        _S,
-        "month",
-        4,
-        "items_on_spot",
-        "items_handled",
-        "即办件量 ÷ 政务服务办件量 × 100。",
-        SERVICES,
-    ),
-    _sum(
-        "ratings_good",
-        "好评数",
-        "件",
-        _S,
-        "month",
-        "flow",
-        4,
-        "当月“好差评”系统中“非常满意”和“满意”的评价数。",
-        SERVICES,
-        max_value=1e6,
-    ),
-    _sum(
-        "ratings_total",
-        "评价总数",
-        "件",
-        _S,
-        "month",
-        "flow",
-        4,
-        "当月“好差评”系统收到的评价总数。",
-        SERVICES,
-        max_value=1e6,
-    ),
-    _ratio(
-        "satisfaction",
-        "好评率",
-        _S,
-        "month",
-        4,
-        "ratings_good",
-        "ratings_total",
-        "好评数 ÷ 评价总数 × 100（政务服务“好差评”）。",
-        SERVICES,
-        decimals=2,
-    ),
-    _sum(
-        "villages_total",
-        "行政村（社区）数",
-        "个",
-        _S,
-        "month",
-        "stock",
-        5,
-        "每个村（社区）月末计 1，作为覆盖率的分母。",
-        SERVICES,
-        max_value=1,
-    ),
-    _sum(
-        "kiosk_villages",
-        "已布设粤智助的村（社区）",
-        "个",
-        _S,
-        "month",
-        "stock",
-        5,
-        "月末已布设“粤智助”政府服务自助机的村（社区）计 1，否则计 0。",
-        SERVICES,
-        max_value=1,
-    ),
-    _sum(
-        "kiosks",
-        "粤智助自助机数",
-        "台",
-        _S,
-        "month",
-        "stock",
-        5,
-        "月末在用的“粤智助”政府服务自助机台数。",
-        SERVICES,
-        max_value=20,
-    ),
-    _ratio(
-        "kiosk_coverage",
-        "粤智助行政村覆盖率",
-        _S,
-        "month",
-        5,
-        "kiosk_villages",
-        "villages_total",
-        "已布设粤智助的村（社区）数 ÷ 村（社区）总数 × 100。",
-        SERVICES,
-    ),
-    _ratio(
-        "kiosks_per_village",
-        "村均粤智助自助机数",
-        _S,
-        "month",
-        5,
-        "kiosks",
-        "villages_total",
-        "粤智助自助机台数 ÷ 村（社区）总数。",
-        SERVICES,
-        unit="台/村",
-        factor=1.0,
-        max_value=20,
-        decimals=2,
-    ),
-    _sum(
-        "kiosk_uses",
-        "粤智助业务办理量",
-        "笔",
-        _S,
-        "month",
-        "flow",
-        5,
-        "当月通过粤智助自助机办理的业务笔数。",
-        SERVICES,
-        max_value=1e5,
-    ),
-    # 百千万工程 — village collective economy, rural living environment, typical projects.
-    _sum(
-        "collective_income",
-        "村集体经济收入",
-        "万元",
-        _P,
-        "year",
-        "flow",
-        5,
-        "全年村集体经营性收入、发包及上交收入、投资收益等合计。",
-        AGRI,
-        max_value=1e5,
-        decimals=2,
-    ),
-    _sum(
-        "villages_assessed",
-        "参与统计的村（社区）数",
-        "个",
-        _P,
-        "year",
-        "stock",
-        5,
-        "每个村（社区）计 1，作为集体经济收入达标占比的分母。",
-        AGRI,
-        max_value=1,
-    ),
-    _sum(
-        "villages_income_10w",
-        "集体经济收入10万元以上的村",
-        "个",
-        _P,
-        "year",
-        "stock",
-        5,
-        "全年集体经济收入达到 10 万元及以上的村（社区）计 1，否则计 0。",
-        AGRI,
-        max_value=1,
-    ),
-    _ratio(
-        "income_10w_share",
-        "集体经济收入超10万元村占比",
-        _P,
-        "year",
-        5,
-        "villages_income_10w",
-        "villages_assessed",
-        "集体经济收入 10 万元以上村数 ÷ 村（社区）总数 × 100。",
-        AGRI,
-        headline=True,
-    ),
-    _sum(
-        "rural_households",
-        "农村常住户数",
-        "户",
-        _P,
-        "quarter",
-        "stock",
-        5,
-        "季末农村常住户数，作为户厕和污水治理普及率的分母。",
-        AGRI,
-        max_value=50000,
-    ),
-    _sum(
-        "sanitary_toilet_households",
-        "使用卫生户厕户数",
-        "户",
-        _P,
-        "quarter",
-        "stock",
-        5,
-        "季末使用无害化卫生户厕的农户数。",
-        AGRI,
-        max_value=50000,
-    ),
-    _ratio(
-        "sanitary_toilet_rate",
-        "农村卫生户厕普及率",
-        _P,
-        "quarter",
-        5,
-        "sanitary_toilet_households",
-        "rural_households",
-        "使用卫生户厕户数 ÷ 农村常住户数 × 100。",
-        AGRI,
-    ),
-    _sum(
-        "sewage_treated_households",
-        "生活污水得到治理的户数",
-        "户",
-        _P,
-        "quarter",
-        "stock",
-        5,
-        "季末生活污水得到有效治理（纳管或就地处理）的农户数。",
-        ENV,
-        max_value=50000,
-    ),
-    _ratio(
-        "sewage_treatment_rate",
-        "农村生活污水治理率",
-        _P,
-        "quarter",
-        5,
-        "sewage_treated_households",
-        "rural_households",
-        "生活污水得到治理的户数 ÷ 农村常住户数 × 100。",
-        ENV,
-    ),
-    _sum(
-        "projects_planned",
-        "典型镇村建设项目数",
-        "个",
-        _P,
-        "month",
-        "stock",
-        4,
-        "本年度列入典型镇、典型村培育计划的建设项目数。",
-        COMMAND,
-        max_value=500,
-    ),
-    _sum(
-        "projects_completed",
-        "典型镇村项目完工数",
-        "个",
-        _P,
-        "month",
-        "cumulative",
-        4,
-        "本年累计完工的典型镇村建设项目数。",
-        COMMAND,
-        max_value=500,
-    ),
-    _ratio(
-        "project_completion_rate",
-        "典型镇村项目完工率",
-        _P,
-        "month",
-        4,
-        "projects_completed",
-        "projects_planned",
-        "本年累计完工项目数 ÷ 计划项目数 × 100。",
-        COMMAND,
-    ),
-    _sum(
-        "project_investment",
-        "典型镇村项目完成投资",
-        "万元",
-        _P,
-        "month",
-        "cumulative",
-        4,
-        "本年累计完成的典型镇村建设项目投资。",
-        COMMAND,
-        max_value=1e6,
-        decimals=1,
-    ),
-    # 数字基础设施 — 政务外网 by level, 一网共享 data, video cameras, platform accounts.
-    _sum(
-        "govnet_city_units",
-        "市直单位数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        2,
-        "应接入政务外网的市直单位数。",
-        SERVICES,
-        max_value=1000,
-    ),
-    _sum(
-        "govnet_city_connected",
-        "政务外网已接入市直单位数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        2,
-        "月末已接入政务外网的市直单位数。",
-        SERVICES,
-        max_value=1000,
-    ),
-    _ratio(
-        "govnet_city_rate",
-        "政务外网市直单位接入率",
-        _I,
-        "month",
-        2,
-        "govnet_city_connected",
-        "govnet_city_units",
-        "已接入市直单位数 ÷ 市直单位数 × 100。",
-        SERVICES,
-    ),
-    _sum(
-        "govnet_county_units",
-        "县直单位数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        3,
-        "应接入政务外网的县（市、区）直单位数。",
-        SERVICES,
-        max_value=1000,
-    ),
-    _sum(
-        "govnet_county_connected",
-        "政务外网已接入县直单位数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        3,
-        "月末已接入政务外网的县（市、区）直单位数。",
-        SERVICES,
-        max_value=1000,
-    ),
-    _ratio(
-        "govnet_county_rate",
-        "政务外网县直单位接入率",
-        _I,
-        "month",
-        3,
-        "govnet_county_connected",
-        "govnet_county_units",
-        "已接入县直单位数 ÷ 县直单位数 × 100。",
-        SERVICES,
-    ),
-    _sum(
-        "govnet_towns",
-        "镇（街道）数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        4,
-        "每个镇（街道）计 1，作为政务外网镇级接入率的分母。",
-        SERVICES,
-        max_value=1,
-    ),
-    _sum(
-        "govnet_towns_connected",
-        "政务外网已接入镇（街道）",
-        "个",
-        _I,
-        "month",
-        "stock",
-        4,
-        "月末已接入政务外网的镇（街道）计 1，否则计 0。",
-        SERVICES,
-        max_value=1,
-    ),
-    _ratio(
-        "govnet_town_rate",
-        "政务外网镇级接入率",
-        _I,
-        "month",
-        4,
-        "govnet_towns_connected",
-        "govnet_towns",
-        "已接入镇（街道）数 ÷ 镇（街道）总数 × 100。",
-        SERVICES,
-    ),
-    _sum(
-        "govnet_villages",
-        "村（社区）数（政务外网）",
-        "个",
-        _I,
-        "month",
-        "stock",
-        5,
-        "每个村（社区）计 1，作为政务外网村级接入率的分母。",
-        SERVICES,
-        max_value=1,
-    ),
-    _sum(
-        "govnet_villages_connected",
-        "政务外网已接入村（社区）",
-        "个",
-        _I,
-        "month",
-        "stock",
-        5,
-        "月末已接入政务外网的村（社区）计 1，否则计 0。",
-        SERVICES,
-        max_value=1,
-    ),
-    _ratio(
-        "govnet_village_rate",
-        "政务外网村级接入率",
-        _I,
-        "month",
-        5,
-        "govnet_villages_connected",
-        "govnet_villages",
-        "已接入村（社区）数 ÷ 村（社区）总数 × 100。",
-        SERVICES,
-    ),
-    _sum(
-        "data_collected",
-        "数据归集量",
-        "万条",
-        _I,
-        "month",
-        "flow",
-        3,
-        "当月各部门向政务大数据中心归集的数据记录数（明细见 data_sharing 表）。",
-        SERVICES,
-        max_value=1e5,
-        decimals=2,
-    ),
-    _sum(
-        "data_returned",
-        "数据回流量",
-        "万条",
-        _I,
-        "month",
-        "flow",
-        3,
-        "当月省级回流至本地的数据记录数。",
-        SERVICES,
-        max_value=1e5,
-        decimals=2,
-    ),
-    _sum(
-        "data_shared",
-        "数据共享量",
-        "万条",
-        _I,
-        "month",
-        "flow",
-        3,
-        "当月通过共享交换平台向部门和镇村提供的数据记录数。",
-        SERVICES,
-        max_value=1e5,
-        decimals=2,
-    ),
-    _ratio(
-        "data_share_rate",
-        "数据共享率",
-        _I,
-        "month",
-        3,
-        "data_shared",
-        "data_collected",
-        "数据共享量 ÷ 数据归集量 × 100。",
-        SERVICES,
-    ),
-    _sum(
-        "cameras_total",
-        "视频监控点位数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        4,
-        "月末辖区内已建成的公共视频监控点位数（含村级点位）。",
-        SERVICES,
-        max_value=1e5,
-    ),
-    _sum(
-        "cameras_online",
-        "在线视频点位数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        4,
-        "月末在线的视频监控点位数。",
-        SERVICES,
-        max_value=1e5,
-    ),
-    _sum(
-        "cameras_connected",
-        "接入省视频共享平台点位数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        4,
-        "月末已接入省视频共享平台的点位数。",
-        SERVICES,
-        max_value=1e5,
-    ),
-    _ratio(
-        "camera_online_rate",
-        "视频点位在线率",
-        _I,
-        "month",
-        4,
-        "cameras_online",
-        "cameras_total",
-        "在线视频点位数 ÷ 视频监控点位数 × 100。",
-        SERVICES,
-    ),
-    _ratio(
-        "camera_connected_rate",
-        "视频点位联网率",
-        _I,
-        "month",
-        4,
-        "cameras_connected",
-        "cameras_total",
-        "接入省平台点位数 ÷ 视频监控点位数 × 100。",
-        SERVICES,
-    ),
-    _sum(
-        "platform_accounts",
-        "驾驶舱平台开通账号数",
-        "个",
-        _I,
-        "month",
-        "stock",
-        3,
-        "月末在百千万工程驾驶舱平台开通的县、镇、村用户账号数。",
-        SERVICES,
-        max_value=1e5,
-    ),
-    # 填表报数 — counted from reporting_task / submission, county level (incl. its towns and villages).
-    _sum(
-        "reports_expected",
-        "应报表数",
-        "份",
-        _R,
-        "month",
-        "flow",
-        3,
-        "当月到期、本县（市、区）及所辖镇村应填报的报表份数。",
-        COMMAND,
-        max_value=1e6,
-    ),
-    _sum(
-        "reports_submitted",
-        "已报表数",
-        "份",
-        _R,
-        "month",
-        "flow",
-        3,
-        "当月到期报表中已提交的份数（含逾期提交）。",
-        COMMAND,
-        max_value=1e6,
-    ),
-    _sum(
-        "reports_on_time",
-        "按时报送表数",
-        "份",
-        _R,
-        "month",
-        "flow",
-        3,
-        "当月到期报表中在截止日期前提交的份数。",
-        COMMAND,
-        max_value=1e6,
-    ),
-    _ratio(
-        "report_completeness",
-        "报表完整率",
-        _R,
-        "month",
-        3,
-        "reports_submitted",
-        "reports_expected",
-        "已报表数 ÷ 应报表数 × 100。",
-        COMMAND,
-    ),
-    _ratio(
-        "report_timeliness",
-        "报表及时率",
-        _R,
-        "month",
-        3,
-        "reports_on_time",
-        "reports_expected",
-        "按时报送表数 ÷ 应报表数 × 100。",
-        COMMAND,
-        headline=True,
-    ),
-]
-
-
-def _finish(defs: list[IndicatorDef]) -> tuple[IndicatorDef, ...]:
-    """Give each definition its sort order; a ratio takes its numerator's value type."""
-    from dataclasses import replace
-
-    by_code = {d.code: d for d in defs}
+def _parse(table: str) -> tuple[IndicatorDef, ...]:
+    """Definitions from :data:`_TABLE`, numbered in order (sort_order 10, 20, …)."""
     out = []
-    for i, d in enumerate(defs):
-        vtype = d.value_type or by_code[d.numerator or ""].value_type
-        out.append(replace(d, value_type=vtype, sort_order=(i + 1) * 10))
+    for line in table.strip().splitlines():
+        if line.startswith("#"):
+            continue
+        code, name, unit, theme, freq, vtype, agg, level, ref, factor, sign, dec, top, star, dept, text = (
+            f.strip() for f in line.split(" | ")
+        )
+        num, den, weight = None, None, None
+        if agg == "ratio":
+            num, den = ref.split("/")
+        elif agg == "weighted_mean":
+            weight = ref
+        out.append(
+            IndicatorDef(
+                code, name, unit, theme, text, dept, freq, vtype, agg, int(level),
+                numerator=num, denominator=den, weight=weight,
+                factor=1.0 if factor == "-" else float(factor), direction=1 if sign == "+" else -1,
+                decimals=int(dec), max_value=float(top), sort_order=10 * (len(out) + 1), headline=star == "*",
+            )
+        )  # fmt: skip
     return tuple(out)
 
 
-CATALOGUE: tuple[IndicatorDef, ...] = _finish(_DEFS)
+CATALOGUE: tuple[IndicatorDef, ...] = _parse(_TABLE)
 BY_CODE: dict[str, IndicatorDef] = {d.code: d for d in CATALOGUE}
 
 
@@ -973,7 +178,6 @@ def load_catalogue(conn: Connection) -> int:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(indicator)
     columns = [c.name for c in indicator.columns if c.name != "code"]
-    conn.execute(
-        stmt.on_conflict_do_update(index_elements=["code"], set_={c: stmt.excluded[c] for c in columns}), rows
-    )
+    upsert = stmt.on_conflict_do_update(index_elements=["code"], set_={c: stmt.excluded[c] for c in columns})
+    conn.execute(upsert, rows)
     return len(rows)

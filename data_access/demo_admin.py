@@ -110,6 +110,7 @@ def generate_reporting(writer: Writer, units: Units, periods: Periods, seed: int
                 )
     for row, ind in enumerate(("reports_expected", "reports_submitted", "reports_on_time")):
         write_series(writer, ind, counties, periods.months, counts[row])
+    write_series(writer, "reports_overdue", counties, periods.months, counts[0] - counts[2])
 
 
 def _timings(

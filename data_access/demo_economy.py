@@ -136,8 +136,9 @@ def county_profile(units: Units, seed: int) -> Counties:
         own = weight({"code": code, "kind": kind})
         gdp[i] = CITY_GDP[city] * own[0] / sum(w for w, _ in ws)
         pop[i] = CITY_POP[city] * own[1] / sum(s for _, s in ws)
-    per_capita = gdp / pop / (4000 / 705)
     rng = rng_for(seed, "county-wealth")
+    gdp *= rng.lognormal(0, 0.03, len(codes))  # each seed its own economy, the same shape
+    per_capita = gdp / pop / (4000 / 705)
     wealth = np.clip(per_capita, 0.3, 5) ** 0.4 * rng.lognormal(0, 0.05, len(codes))
     urban = np.array([URBAN_SHARE[k] for k in kinds]) * rng.uniform(0.9, 1.05, len(codes))
     return Counties(codes, gdp, pop, np.clip(urban, 0.1, 0.98), wealth, kinds)
