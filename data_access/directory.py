@@ -42,6 +42,11 @@ ROLE_ORDER = (
     "专班副组长",
     "工作组副组长",
     "联络员",
+    # Towns and villages: party secretary first, then the head of government and the aid team.
+    "书记",
+    "村书记",
+    "镇长",
+    "驻镇帮镇扶村工作队",
 )
 _RANK = {role: i for i, role in enumerate(ROLE_ORDER)}
 EXPORT_COLUMNS = ("地区", "职务", "姓名", "职位", "单位", "电话")

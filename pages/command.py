@@ -1,0 +1,240 @@
+"""指挥体系 (``/command?region=<code>``): the command structure of a region as a searchable directory.
+
+总指挥 → 第一副总指挥 → 常务副总指挥 → 指挥办负责人 → 工作专班组长 …, with one-click call (``tel:``)
+and an export of the list as Excel or CSV. Phone numbers are personal data: whether the user sees
+them in full is decided by :func:`can_see_phones` (leaders and administrators); everyone else sees
+them masked (138****1234), on the page and in the export, and gets no ``tel:`` link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from components.breadcrumb import breadcrumb
+from components.format import MISSING
+from components.notices import error_notice, source_note
+from data_access import directory, regions
+from data_access.errors import CockpitError
+from data_access.regions import Region
+from data_access.scope import Scope
+from pages._scope import current_scope
+
+dash.register_page(__name__, path="/command", name="指挥体系", title="指挥体系 · 百千万工程驾驶舱", order=14)
+
+SEARCH = "command-search"
+SUBTREE = "command-subtree"
+QUERY = "command-query"
+LIST = "command-list"
+COUNT = "command-count"
+CHILDREN = "command-children"
+EXPORT_XLSX = "command-export-xlsx"
+EXPORT_CSV = "command-export-csv"
+DOWNLOAD = "command-download"
+MESSAGE = "command-message"
+
+SOURCE = "数据来源：各级百千万工程指挥部报送的通讯录"
+LEFT = {"textAlign": "left"}  # a directory reads left to right; .profile right-aligns figures
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
+
+
+def can_see_phones() -> bool:
+    """Whether the current user may see phone numbers in full (the access-control decision)."""
+    from pages._auth import can_see_phones as allowed
+
+    return allowed()
+
+
+def layout(region: str | None = None, q: str | None = None, sub: str | None = None, **_: str) -> html.Div:
+    """The directory of a region; a clear message when the region is unknown or out of scope."""
+    scope = current_scope()
+    head = [html.H2("指挥体系", className="page-title")]
+    try:
+        place = regions.get_region(region or scope.root, scope)
+        subtree = sub == "1"
+        listing = directory_list(place, scope, q or "", subtree)
+    except CockpitError as exc:
+        return html.Div(
+            [html.Div(head, className="page-head"), error_notice(str(exc), element_id=MESSAGE)],
+            className="page page-command",
+        )
+    crumbs = [(r.name, _href(r.code)) for r in regions.breadcrumb(place.code, scope)]
+    controls = html.Div(
+        [
+            dcc.Input(
+                id=SEARCH,
+                type="search",
+                value=q or "",
+                debounce=True,
+                placeholder="搜索姓名、职务或单位",
+                maxLength=64,
+                className="picker",
+                style={"minWidth": "260px", "padding": "6px 10px"},
+            ),
+            dcc.Checklist(
+                id=SUBTREE,
+                options=[{"label": " 含下级地区", "value": "1"}],
+                value=["1"] if subtree else [],
+                inline=True,
+            ),
+            html.Button("导出 Excel", id=EXPORT_XLSX, n_clicks=0, className="button"),
+            html.Button("导出 CSV", id=EXPORT_CSV, n_clicks=0, className="button"),
+            dcc.Download(id=DOWNLOAD),
+        ],
+        className="picker-row",
+    )
+    return html.Div(
+        [
+            html.Div(
+                head
+                + [
+                    breadcrumb(crumbs, up_href=crumbs[-2][1] if len(crumbs) > 1 else None),
+                    dcc.Link("在地图中查看", href=_map_href(place.code), className="button"),
+                ],
+                className="page-head",
+            ),
+            controls,
+            dcc.Store(id=QUERY, data={"region": place.code}),
+            html.Div(
+                [
+                    html.H3(
+                        [f"{place.name}百千万工程指挥体系", html.Span("按职务排序", className="panel-sub")],
+                        className="panel-title",
+                    ),
+                    html.Div(listing, id=LIST),
+                    source_note(SOURCE, "号码仅对领导和管理员完整显示"),
+                ],
+                className="panel",
+                style={"minWidth": 0},
+            ),
+            _children_panel(place, scope),
+        ],
+        className="page page-command",
+    )
+
+
+def _href(code: str) -> str:
+    return f"/command?{urlencode({'region': code})}"
+
+
+def _map_href(code: str) -> str:
+    return f"/map?{urlencode({'region': code})}"
+
+
+def directory_list(place: Region, scope: Scope, query: str, subtree: bool) -> html.Div:
+    """The count line and the table of contacts (phones as the current user may see them)."""
+    reveal = can_see_phones()
+    people = directory.contacts(place.code, scope, query=query, subtree=subtree, reveal_phones=reveal)
+    where = f"{place.name}{'及下级地区' if subtree else '本级'}"
+    count = html.Div(
+        f"{where}共 {len(people):,} 人" + (f"（搜索：{query}）" if query else ""),
+        id=COUNT,
+        className="kpi-period",
+    )
+    if not people:
+        return html.Div([count, html.Div("没有符合条件的联系人", className="attention-empty")])
+    rows = [
+        html.Tr(
+            [
+                html.Td(
+                    dcc.Link(p.region_name, href=_map_href(p.region_code), title="在地图中查看")
+                    if p.level >= 3
+                    else p.region_name
+                ),
+                html.Td(p.role, style=LEFT),
+                html.Td(p.name, style=LEFT),
+                html.Td(p.title, style=LEFT),
+                html.Td(p.organisation, style=LEFT),
+                html.Td(_phone(p.phone, reveal), style=LEFT),
+            ],
+            **{"data-contact": str(p.id)},
+        )
+        for p in people
+    ]
+    heads = ["地区", "职务", "姓名", "职位", "单位", "电话"]
+    table = html.Table(
+        [html.Thead(html.Tr([html.Th(h, style=LEFT) for h in heads])), html.Tbody(rows)],
+        className="profile command-table",
+    )
+    return html.Div([count, html.Div(table, style={"maxHeight": "640px", "overflow": "auto"})])
+
+
+def _phone(phone: str, reveal: bool) -> Any:
+    """One-click call for users who may see the number; the masked number otherwise."""
+    if not phone:
+        return MISSING
+    if reveal:
+        return html.A(f"☎ {phone}", href=f"tel:{phone}", className="tel-link", title="拨打")
+    return html.Span(phone, title="完整号码仅对领导和管理员显示", className="phone-masked")
+
+
+def _children_panel(place: Region, scope: Scope) -> html.Div:
+    kids = regions.children(place.code, scope)
+    if not kids:
+        return html.Div()
+    links = [
+        html.Span(
+            [
+                dcc.Link(k.name, href=_href(k.code), className="drill-link"),
+                " ",
+                dcc.Link("地图", href=_map_href(k.code), className="map-link", style={"fontSize": "0.82rem"}),
+            ],
+            style={"whiteSpace": "nowrap"},
+            **{"data-code": k.code},
+        )
+        for k in kids
+    ]
+    return html.Div(
+        [
+            html.H3(
+                ["下级地区指挥体系", html.Span(f"{len(kids)} 个，点击查看", className="panel-sub")],
+                className="panel-title",
+            ),
+            html.Div(links, id=CHILDREN, style={"display": "flex", "flexWrap": "wrap", "gap": "8px 18px"}),
+        ],
+        className="panel",
+    )
+
+
+@callback(
+    Output(LIST, "children"),
+    Input(SEARCH, "value"),
+    Input(SUBTREE, "value"),
+    State(QUERY, "data"),
+    prevent_initial_call=True,
+)
+def _search(query: str | None, subtree: list[str] | None, state: dict | None) -> Any:
+    """Search or widen the list; the region is checked against the scope again."""
+    scope = current_scope()
+    try:
+        place = regions.get_region((state or {}).get("region") or scope.root, scope)
+        return directory_list(place, scope, (query or "").strip(), bool(subtree))
+    except CockpitError as exc:
+        return error_notice(str(exc))
+
+
+@callback(
+    Output(DOWNLOAD, "data"),
+    Input(EXPORT_XLSX, "n_clicks"),
+    Input(EXPORT_CSV, "n_clicks"),
+    State(SEARCH, "value"),
+    State(SUBTREE, "value"),
+    State(QUERY, "data"),
+    prevent_initial_call=True,
+)
+def _export(_xlsx: int, _csv: int, query: str | None, subtree: list[str] | None, state: dict | None) -> Any:
+    """The list as shown (same search, same masking) as a file; the export is audited."""
+    fmt = "csv" if dash.ctx.triggered_id == EXPORT_CSV else "xlsx"
+    scope = current_scope()
+    place = regions.get_region((state or {}).get("region") or scope.root, scope)
+    people = directory.contacts(
+        place.code, scope, query=(query or "").strip(), subtree=bool(subtree), reveal_phones=can_see_phones()
+    )
+    data = directory.export_bytes(people, fmt)
+    from pages._auth import audit_event
+
+    audit_event("export", f"指挥体系通讯录 {place.code} {fmt} {len(people)} 人")
+    return dcc.send_bytes(data, f"指挥体系通讯录_{place.name}.{fmt}", type=MIME[fmt])
