@@ -37,10 +37,10 @@ def progress_bar(progress: float, schedule: float, gap_pp: float) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Span(f"完成年度目标 {fmt_share(progress)} · 时间进度 {fmt_share(schedule)}"),
+                    html.Span(f"完成年度目标 {fmt_share(progress)}，时间进度 {fmt_share(schedule)}"),
                     html.Strong(fmt_gap(gap_pp), className=f"tone-{tone}"),
                 ],
-                className="kpi-foot",
+                className="progress-text",
             ),
         ],
         className="progress",

@@ -52,19 +52,13 @@ def grid_rows(children: Sequence[Any], ranks: dict[str, int], unit: str) -> tupl
     return rows, shown_unit
 
 
-def children_grid(
-    element_id: str,
-    rows: list[dict[str, Any]],
-    *,
-    unit: str,
-    decimals: int = 1,
-    selected: str | None = None,
-    child_level_name: str = "下级地区",
-) -> dag.AgGrid:
-    """Sortable table of the children: name, value, rank, completeness. A row click drills in."""
+def grid_columns(
+    unit: str, decimals: int = 1, *, child_level_name: str = "下级地区", missing_text: str = NOT_REPORTED
+) -> list[dict[str, Any]]:
+    """Column definitions of :func:`children_grid`: name, value (unit in the header), rank, 报送."""
     shown = max(decimals, 2) if unit.startswith(("万", "亿")) else decimals
-    value_fmt = f"params.value == null ? '{NOT_REPORTED}' : d3.format(',.{shown}f')(params.value)"
-    columns = [
+    value_fmt = f"params.value == null ? '{missing_text}' : d3.format(',.{shown}f')(params.value)"
+    return [
         {"field": "name", "headerName": child_level_name, "flex": 2, "minWidth": 110},
         {
             "field": "value",
@@ -72,7 +66,6 @@ def children_grid(
             "flex": 2,
             "type": "rightAligned",
             "valueFormatter": {"function": value_fmt},
-            "sort": None,
         },
         {"field": "rank", "headerName": "排名", "flex": 1, "type": "rightAligned"},
         {
@@ -85,16 +78,32 @@ def children_grid(
             },
         },
     ]
+
+
+def grid_row_rules(selected: str | None) -> dict[str, str]:
+    """Highlight the selected region's row (a village picked on the map)."""
+    return {"row-current": f"params.data.code === '{selected or ''}'"}
+
+
+def children_grid(
+    element_id: str,
+    rows: list[dict[str, Any]],
+    columns: list[dict[str, Any]],
+    *,
+    selected: str | None = None,
+    height: str = "420px",
+) -> dag.AgGrid:
+    """Sortable table of the children (``grid_rows`` + ``grid_columns``); a row click drills in."""
     return dag.AgGrid(
         id=element_id,
         rowData=rows,
         columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
         getRowId="params.data.code",
-        rowClassRules={"row-current": f"params.data.code === '{selected or ''}'"},
+        rowClassRules=grid_row_rules(selected),
         dashGridOptions={"localeText": LOCALE, "rowHeight": 34, "headerHeight": 36, "animateRows": False},
         className="map-table",
-        style={"height": "420px", "width": "100%"},
+        style={"height": height, "width": "100%"},
     )
 
 

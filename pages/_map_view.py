@@ -1,0 +1,235 @@
+"""The drill-down map's logic as plain functions (the callbacks in ``pages/map.py`` only call these).
+
+A *query* is what the URL says (``region``, ``indicator``, ``period``; raw strings); a *state* is
+the resolved view (12-digit region, indicator code, month, the parent whose children are drawn,
+the selected village). :func:`view_for` turns a query into everything the page shows; errors of
+the data layer become a Chinese message, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from dash import Patch
+
+from components.breadcrumb import breadcrumb
+from components.format import fmt_period
+from components.notices import error_notice, info_notice
+from components.tables import children_grid, grid_columns, grid_row_rules, grid_rows, profile_table
+from data_access import values
+from data_access.codes import short_code
+from data_access.errors import CockpitError
+from data_access.indicators import THEMES
+from data_access.periods import parse_period, period_for
+from data_access.regions import Region, get_region
+from data_access.regions import breadcrumb as region_path
+from data_access.regions import children as region_children
+from data_access.scope import Scope
+from pages import _ids as ids
+from pages import _views as views
+
+CHILD_WORDS = {1: "市", 2: "县（市、区）", 3: "镇（街道）", 4: "村（社区）"}
+LEVEL_WORDS = {1: "省级", 2: "市级", 3: "县级", 4: "镇级", 5: "村级"}
+MAP_SIZE = (1000, 560)  # expected map pixels at 1920 wide, used to fit the view
+HIDDEN = {"display": "none"}
+SHOWN = {"height": f"{MAP_SIZE[1]}px"}
+
+
+def query_from(region: str | None = None, indicator: str | None = None, period: str | None = None) -> dict:
+    """A query from URL parameters (as Dash passes them to ``layout``)."""
+    return {"region": region or None, "indicator": indicator or None, "period": period or None}
+
+
+def parse_search(search: str | None) -> dict:
+    """A query from ``location.search`` (``?region=…&indicator=…&period=…``)."""
+    params = parse_qs((search or "").lstrip("?"))
+    return query_from(*(params.get(k, [None])[0] for k in ("region", "indicator", "period")))
+
+
+def search_for(region: str | None, indicator: str | None, period: str | None) -> str:
+    """The canonical ``?region=<short code>&indicator=…&period=YYYY-MM``."""
+    parts = {"region": short_code(region) if region else None, "indicator": indicator, "period": period}
+    return "?" + urlencode({k: v for k, v in parts.items() if v})
+
+
+@dataclass
+class MapView:
+    """Everything the page shows for one state: the map part and the side part (table, profile)."""
+
+    state: dict
+    months: list[str] = field(default_factory=list)
+    figure: dict | None = None
+    title: str = ""
+    notice: Any = None
+    message: Any = None
+    breadcrumb: Any = None
+    rows: list[dict] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=lambda: grid_columns(""))
+    row_rules: dict = field(default_factory=lambda: grid_row_rules(None))
+    profile: Any = None
+    profile_title: str = "地区概况"
+
+    @property
+    def graph_style(self) -> dict:
+        return SHOWN if self.figure is not None else HIDDEN
+
+    @property
+    def body_style(self) -> dict:
+        return HIDDEN if self.message is not None else {}
+
+    def grid(self):
+        return children_grid(ids.MAP_TABLE, self.rows, self.columns, selected=self.state.get("selected"))
+
+
+def resolve(query: dict, scope: Scope) -> tuple[Region, Region, Any, str, list[str]]:
+    """(region, map parent, indicator, month, months) for a query, with defaults filled in.
+
+    Raises:
+        CockpitError: malformed or unknown region, indicator or period; a region outside the scope.
+    """
+    months = views.recent_months(scope)
+    if not months:
+        raise CockpitError("指标库中还没有数据。请先运行 cockpit demo 生成演示数据，或导入数据")
+    region = get_region(query.get("region") or scope.root, scope)
+    if region_children(region.code, scope):
+        parent = region
+    elif region.parent and scope.contains(region.parent):
+        parent = get_region(region.parent, scope)
+    else:
+        raise CockpitError(f"{region.name}没有下级地区，无法显示地图")
+    indicator = views.indicator_or_default(query.get("indicator"), parent.level)
+    month = months[-1]
+    if query.get("period"):
+        asked = parse_period(query["period"])
+        month = f"{asked.year:04d}-{asked.end_month:02d}"
+    return region, parent, indicator, month, months
+
+
+def map_view(query: dict, scope: Scope) -> MapView:
+    """The map part for a query (state, figure, title, notice); an error becomes a message.
+
+    This is all a drill needs before the map can be drawn; the table and profile follow.
+    """
+    try:
+        region, parent, ind, month, months = resolve(query, scope)
+    except CockpitError as exc:
+        title = "无权查看" if getattr(exc, "status", 400) == 403 else "无法显示该地图"
+        state = {"error": str(exc), **{k: query.get(k) for k in ("indicator", "period")}}
+        message = error_notice(
+            f"{exc}。请检查链接中的参数，或从总览重新进入。", title=title, element_id="map-error"
+        )
+        return MapView(state=state, months=_months_or_none(scope), message=message)
+    period = period_for(ind.frequency, month)
+    selected = region.code if region.code != parent.code else None
+    kids = region_children(parent.code, scope)
+    child_word = CHILD_WORDS.get(parent.level, "下级地区")
+    collected = max(k.level for k in kids) <= ind.lowest_level
+    state = {
+        "region": region.code,
+        "indicator": ind.code,
+        "period": month,
+        "parent": parent.code,
+        "selected": selected,
+        "map": collected,
+    }
+    view = MapView(
+        state=state, months=months, title=f"{ind.name} · {parent.name}各{child_word} · {fmt_period(period)}"
+    )
+    if collected:
+        _, child_values = values.children_values(ind.code, parent.code, period, scope)
+        view.figure = views.child_map(ind, parent, child_values, size=MAP_SIZE, selected=selected)
+    else:
+        view.notice = info_notice(
+            f"「{ind.name}」只采集到{LEVEL_WORDS.get(ind.lowest_level, '')}，{parent.name}的下级（{child_word}）"
+            "没有这项数据。可在上方另选指标，或在下表中点击地区继续下钻。",
+            title="本级未采集该指标",
+        )
+    return view
+
+
+def _months_or_none(scope: Scope) -> list[str]:
+    try:
+        return views.recent_months(scope)
+    except CockpitError:
+        return []
+
+
+def side_view(view: MapView, scope: Scope) -> MapView:
+    """Add the breadcrumb, the children table and the region profile to a map view (in place)."""
+    state = view.state
+    if state.get("error"):
+        return view
+    region = get_region(state["region"], scope)
+    parent = get_region(state["parent"], scope)
+    ind = views.indicator_or_default(state["indicator"], parent.level)
+    month, selected = state["period"], state.get("selected")
+    period = period_for(ind.frequency, month)
+    child_word = CHILD_WORDS.get(parent.level, "下级地区")
+    if state.get("map"):
+        _, child_values = values.children_values(ind.code, parent.code, period, scope)
+        ranks = {r.code: r.rank for r in values.ranking(ind.code, parent.code, period, scope) if r.rank}
+        view.rows, unit = grid_rows(child_values, ranks, ind.unit)
+        view.columns = grid_columns(unit, ind.decimals, child_level_name=child_word)
+    else:
+        view.rows = [
+            {
+                "code": k.code,
+                "name": k.name,
+                "value": None,
+                "rank": None,
+                "completeness": None,
+                "reported": "—",
+            }
+            for k in region_children(parent.code, scope)
+        ]
+        view.columns = grid_columns(
+            ind.unit, ind.decimals, child_level_name=child_word, missing_text="未采集"
+        )
+    view.row_rules = grid_row_rules(selected)
+    steps = [
+        (r.name, views.map_href(short_code(r.code), ind.code, month)) for r in region_path(region.code, scope)
+    ]
+    up = None
+    if region.code != scope.root and region.parent and scope.contains(region.parent):
+        up = views.map_href(short_code(region.parent), ind.code, month)  # a village's parent is its town
+    view.breadcrumb = breadcrumb(steps, up_href=up, up_id=ids.MAP_UP)
+    profile_rows = values.region_profile(region.code, month, scope)
+    view.profile = (
+        profile_table(profile_rows, THEMES) if profile_rows else info_notice("该地区没有采集任何指标。")
+    )
+    view.profile_title = f"{region.name} · 指标概况 · {fmt_period(month)}"
+    return view
+
+
+def view_for(query: dict, scope: Scope) -> MapView:
+    """The whole page's content for a query (what ``layout`` renders on a first visit)."""
+    return side_view(map_view(query, scope), scope)
+
+
+def map_patch(view: MapView, drawn: dict | None) -> Patch | None:
+    """A ``Patch`` of the traces when the same parent's map is already drawn (new indicator,
+    period or selection): geometry, view and the user's zoom stay; only codes and values travel."""
+    new = view.state
+    if not drawn or not drawn.get("map") or not new.get("map") or drawn.get("parent") != new.get("parent"):
+        return None
+    patch = Patch()
+    patch["data"] = view.figure["data"]
+    patch["layout"]["annotations"] = view.figure["layout"]["annotations"]
+    return patch
+
+
+def drill_search(state: dict | None, code: str | None) -> str | None:
+    """The URL search after clicking region ``code`` on the map or in the table (None: no change)."""
+    if not state or not code or state.get("error") or code == state.get("region"):
+        return None
+    return search_for(code, state.get("indicator"), state.get("period"))
+
+
+def picker_search(state: dict | None, indicator: str | None, period: str | None) -> str | None:
+    """The URL search after a picker change (None when the pickers show what is drawn)."""
+    state = state or {}
+    if indicator == state.get("indicator") and period == state.get("period"):
+        return None
+    return search_for(state.get("region"), indicator or state.get("indicator"), period or state.get("period"))

@@ -1,0 +1,200 @@
+"""Drill-down map (地图): ``/map?region=<code>&indicator=<code>&period=<YYYY-MM>``.
+
+The URL is the state. A click on the map, a table row, a breadcrumb step or a picker writes a
+new ``search`` into the shell's ``dcc.Location`` (``refresh="callback-nav"``: a history entry,
+no reload); :func:`_render` draws whatever the URL says, so back and forward replay drill states.
+Dash's page router would rebuild the whole page on every search change; :func:`layout` declines
+(``no_update``) when only the search changed, so the map stays mounted and a new indicator or
+period is sent as a ``Patch`` of the traces. The logic lives in :mod:`pages._map_view`.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from components.notices import error_notice
+from components.pickers import indicator_picker, period_picker
+from data_access.errors import CockpitError
+from data_access.indicators import THEMES, list_indicators
+from pages import _ids as ids
+from pages._map_view import (
+    MapView,
+    drill_search,
+    map_patch,
+    map_view,
+    parse_search,
+    picker_search,
+    query_from,
+    side_view,
+    view_for,
+)
+from pages._scope import current_scope
+
+dash.register_page(__name__, path="/map", name="地图", title="地图 · 百千万工程驾驶舱", order=1)
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d"],
+}
+
+
+def _search_only_change() -> bool:
+    """True when Dash's router runs only because the query string changed (same page)."""
+    try:
+        triggered = set(dash.ctx.triggered_prop_ids)
+    except Exception:  # outside a callback (validation layout, first serve)
+        return False
+    return "_pages_location.search" in triggered and "_pages_location.pathname" not in triggered
+
+
+def layout(region: str | None = None, indicator: str | None = None, period: str | None = None, **_: str):
+    """The whole page for a query; declined when only the query changed (see module docstring)."""
+    if _search_only_change():
+        return dash.no_update
+    scope = current_scope()
+    view = view_for(query_from(region, indicator, period), scope)
+    months = view.months
+    return html.Div(
+        [
+            dcc.Store(id=ids.MAP_STATE, data=view.state),
+            html.Div(
+                [
+                    html.H2("下钻地图", className="page-title"),
+                    indicator_picker(ids.MAP_INDICATOR, _pickable(), THEMES, view.state.get("indicator")),
+                    period_picker(ids.MAP_PERIOD, months, view.state.get("period")),
+                ],
+                className="page-head",
+            ),
+            html.Div(view.message, id=ids.MAP_MESSAGE),
+            html.Div(
+                [
+                    html.Div(view.breadcrumb, id=ids.MAP_BREADCRUMB),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.H3(view.title, id=ids.MAP_TITLE, className="panel-title"),
+                                    html.Div(
+                                        [
+                                            html.Div(view.notice, id=ids.MAP_NOTICE),
+                                            dcc.Graph(
+                                                id=ids.MAP_GRAPH,
+                                                figure=view.figure or {},
+                                                style=view.graph_style,
+                                                config=GRAPH_CONFIG,
+                                                className="map-graph",
+                                            ),
+                                        ],
+                                        className="map-box",
+                                    ),
+                                    html.H3("下级地区", className="panel-title", style={"marginTop": "12px"}),
+                                    view.grid(),
+                                ],
+                                className="panel",
+                            ),
+                            html.Div(
+                                [
+                                    html.H3(
+                                        view.profile_title,
+                                        className="panel-title",
+                                        id=ids.MAP_PROFILE + "-title",
+                                    ),
+                                    html.Div(view.profile, id=ids.MAP_PROFILE, className="profile-scroll"),
+                                ],
+                                className="panel",
+                            ),
+                        ],
+                        className="map-layout",
+                    ),
+                ],
+                id=ids.MAP_BODY,
+                style=view.body_style,
+            ),
+        ],
+        className="page page-map",
+    )
+
+
+def _pickable():
+    return list_indicators()
+
+
+@callback(
+    Output(ids.MAP_STATE, "data"),
+    Output(ids.MAP_GRAPH, "figure"),
+    Output(ids.MAP_GRAPH, "style"),
+    Output(ids.MAP_TITLE, "children"),
+    Output(ids.MAP_NOTICE, "children"),
+    Output(ids.MAP_MESSAGE, "children"),
+    Output(ids.MAP_BODY, "style"),
+    Output(ids.MAP_INDICATOR, "value"),
+    Output(ids.MAP_PERIOD, "value"),
+    Input(ids.URL, "search"),
+    State(ids.MAP_STATE, "data"),
+    prevent_initial_call=True,
+)
+def _render_map(search: str | None, drawn: dict | None):
+    """Draw the map the URL names (a Patch when only values change); skip what is drawn."""
+    view = map_view(parse_search(search), current_scope())
+    if drawn is not None and view.state == drawn:
+        return (dash.no_update,) * 9
+    figure = map_patch(view, drawn) or view.figure or {}
+    state = view.state
+    return (
+        state,
+        figure,
+        view.graph_style,
+        view.title,
+        view.notice,
+        view.message,
+        view.body_style,
+        state.get("indicator") or dash.no_update,
+        state.get("period") or dash.no_update,
+    )
+
+
+@callback(
+    Output(ids.MAP_BREADCRUMB, "children"),
+    Output(ids.MAP_TABLE, "rowData"),
+    Output(ids.MAP_TABLE, "columnDefs"),
+    Output(ids.MAP_TABLE, "rowClassRules"),
+    Output(ids.MAP_PROFILE, "children"),
+    Output(ids.MAP_PROFILE + "-title", "children"),
+    Input(ids.MAP_STATE, "data"),
+    prevent_initial_call=True,
+)
+def _render_side(state: dict | None):
+    """Breadcrumb, children table and profile for the drawn state (after the map, in parallel to its drawing)."""
+    if not state or state.get("error"):
+        return (dash.no_update,) * 6
+    try:
+        view = side_view(MapView(state=state), current_scope())
+    except CockpitError as exc:
+        return error_notice(str(exc)), [], dash.no_update, dash.no_update, None, "地区概况"
+    return view.breadcrumb, view.rows, view.columns, view.row_rules, view.profile, view.profile_title
+
+
+@callback(
+    Output(ids.URL, "search"),
+    Input(ids.MAP_GRAPH, "clickData"),
+    Input(ids.MAP_TABLE, "cellClicked"),
+    Input(ids.MAP_INDICATOR, "value"),
+    Input(ids.MAP_PERIOD, "value"),
+    State(ids.MAP_STATE, "data"),
+    prevent_initial_call=True,
+)
+def _navigate(
+    click: dict | None, cell: dict | None, indicator: str | None, period: str | None, drawn: dict | None
+):
+    """Turn a map click, a row click or a picker change into a new URL (a history entry)."""
+    trigger = dash.ctx.triggered_id
+    if trigger == ids.MAP_GRAPH:
+        points = (click or {}).get("points") or []
+        search = drill_search(drawn, points[0].get("location") if points else None)
+    elif trigger == ids.MAP_TABLE:
+        search = drill_search(drawn, (cell or {}).get("rowId"))
+    else:
+        search = picker_search(drawn, indicator, period)
+    return search if search is not None else dash.no_update
