@@ -117,7 +117,7 @@ def comparison_clause(
 
 
 def progress_clause(progress: ProgressLike | None) -> str | None:
-    """``完成年度目标 62.0%，时间进度 75.0%，落后 13.0 个百分点`` (or 超前 / 与时间进度持平)."""
+    """``完成年度目标 62.0%，时间进度 75.0%，落后 13.0 个百分点`` (or 领先 / 与时间进度持平)."""
     if progress is None or progress.progress is None:
         return None
     head = (
@@ -126,7 +126,7 @@ def progress_clause(progress: ProgressLike | None) -> str | None:
     gap = number(abs(progress.gap_pp), 1)
     if float(gap) == 0:
         return f"{head}，与时间进度持平"
-    return f"{head}，{'超前' if progress.gap_pp > 0 else '落后'} {gap} 个百分点"
+    return f"{head}，{'领先' if progress.gap_pp > 0 else '落后'} {gap} 个百分点"
 
 
 def summary_sentence(f: Figures) -> str:

@@ -16,10 +16,8 @@ import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
 from components.breadcrumb import breadcrumb
-from components.format import fmt_period
 from components.notices import demo_banner, error_notice, source_note
 from components.pickers import period_picker
-from components.summary import Figures, period_phrase, region_phrase, summary_sentence
 from data_access import store
 from data_access.codes import short_code
 from data_access.errors import CockpitError, NotFound
@@ -27,7 +25,6 @@ from data_access.periods import month_range, parse_period
 from data_access.regions import Region, get_region
 from data_access.regions import breadcrumb as region_path
 from data_access.scope import Scope
-from data_access.theme_views import Headline
 from pages import _ids as ids
 from pages._scope import current_scope
 from pages._views import as_of_month, map_href
@@ -135,51 +132,6 @@ def map_graph(figure: Any, indicator: str, month: str, *, height: int = 420) -> 
 def region_href(indicator: str, month: str) -> Callable[[str], str]:
     """Link target of a region in a ranking or table: the drill-down map at that region."""
     return lambda code: map_href(short_code(code), indicator, month)
-
-
-def period_text(h: Headline) -> str:
-    """``2026年1—10月``, ``2026年前三季度``, ``2026年10月``: what a figure covers."""
-    year = h.period[:4]
-    phrase = period_phrase(h.period, h.cumulative)
-    return phrase if phrase.startswith(year) else f"{year}年{phrase}"
-
-
-def sentence(h: Headline, scope: Scope) -> str:
-    """The plain-Chinese summary sentence of a headline (comparison with the parent if any)."""
-    reg = h.region
-    parent_label = None
-    if h.parent is not None:
-        parent_label = region_phrase(
-            h.parent.name, h.parent.level, h.parent.kind, is_root=h.parent.code == scope.root
-        )
-    figures = Figures(
-        name=h.name,
-        unit=h.unit,
-        decimals=h.decimals,
-        when=period_phrase(h.period, h.cumulative),
-        subject=region_phrase(reg.name, reg.level, reg.kind, is_root=reg.code == scope.root),
-        value=h.value,
-        change=h.change,
-        parent_label=parent_label,
-        parent_value=h.parent_value,
-        parent_change=h.parent_change,
-        progress=h.progress,
-    )
-    return summary_sentence(figures)
-
-
-def summary_panel(headlines: list[Headline], ctx: PageContext, title: str) -> html.Section:
-    """The summary sentences, one per indicator."""
-    items = [html.Li(sentence(h, ctx.scope), **{"data-indicator": h.code}) for h in headlines]
-    sources = "、".join(dict.fromkeys(h.source_dept for h in headlines if h.source_dept))
-    return html.Section(
-        [
-            html.H3(title, className="panel-title"),
-            html.Ul(items, className="theme-summary", id=f"{ctx.path.strip('/')}-summary"),
-            source_note(f"截至 {fmt_period(ctx.month)}", f"数据来源：{sources}" if sources else ""),
-        ],
-        className="panel theme-summary-panel",
-    )
 
 
 def _merge_search(search: str | None, **changes: str) -> str:

@@ -101,7 +101,7 @@ def test_sum006_target_progress_behind_and_ahead_of_schedule():
         progress_clause(progress(0.62, 10 / 12)) == "完成年度目标 62.0%，时间进度 83.3%，落后 21.3 个百分点"
     )
     assert progress_clause(progress(0.62, 0.75)) == "完成年度目标 62.0%，时间进度 75.0%，落后 13.0 个百分点"
-    assert progress_clause(progress(0.80, 0.75)) == "完成年度目标 80.0%，时间进度 75.0%，超前 5.0 个百分点"
+    assert progress_clause(progress(0.80, 0.75)) == "完成年度目标 80.0%，时间进度 75.0%，领先 5.0 个百分点"
     assert progress_clause(progress(0.7501, 0.75)) == "完成年度目标 75.0%，时间进度 75.0%，与时间进度持平"
     assert progress_clause(None) is None
 

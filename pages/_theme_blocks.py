@@ -1,0 +1,170 @@
+"""Blocks of the theme pages built from ``theme_views.Headline``: cards, summary, detail panels.
+
+Not a page. Each function takes resolved data and returns components; see ``_theme_common``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dash import dcc, html
+
+from components.format import fmt_period, fmt_rank
+from components.kpi import kpi_card
+from components.notices import info_notice, source_note
+from components.ranking import ranking_list
+from components.summary import Figures, period_phrase, region_phrase, summary_sentence
+from data_access.errors import CockpitError
+from data_access.indicators import get_indicator
+from data_access.scope import Scope
+from data_access.theme_views import Headline, comparison_values
+from data_access.values import rank_among_siblings, ranking
+from pages._theme_common import THEME_INDICATOR, PageContext, chart_panel, graph, map_graph, region_href
+from pages._views import child_map, trend
+
+CHILD_WORDS = {1: "各市", 2: "各县（市、区）", 3: "各镇（街道）", 4: "各村（社区）"}
+
+
+def period_text(h: Headline) -> str:
+    """``2026年1—10月``, ``2026年前三季度``, ``2026年10月``: what a figure covers."""
+    year = h.period[:4]
+    phrase = period_phrase(h.period, h.cumulative)
+    return phrase if phrase.startswith(year) else f"{year}年{phrase}"
+
+
+def sentence(h: Headline, scope: Scope) -> str:
+    """The plain-Chinese summary sentence of a headline (comparison with the parent if any)."""
+    reg, parent = h.region, h.parent
+    parent_label = None
+    if parent is not None:
+        parent_label = region_phrase(
+            parent.name, parent.level, parent.kind, is_root=parent.code == scope.root
+        )
+    figures = Figures(
+        name=h.name,
+        unit=h.unit,
+        decimals=h.decimals,
+        when=period_phrase(h.period, h.cumulative),
+        subject=region_phrase(reg.name, reg.level, reg.kind, is_root=reg.code == scope.root),
+        value=h.value,
+        change=h.change,
+        parent_label=parent_label,
+        parent_value=h.parent_value,
+        parent_change=h.parent_change,
+        progress=h.progress,
+    )
+    return summary_sentence(figures)
+
+
+def summary_panel(headlines: Sequence[Headline], ctx: PageContext, title: str) -> html.Section:
+    """The summary sentences, one per indicator."""
+    items = [html.Li(sentence(h, ctx.scope), **{"data-indicator": h.code}) for h in headlines]
+    sources = "、".join(dict.fromkeys(h.source_dept for h in headlines if h.source_dept))
+    return html.Section(
+        [
+            html.H3(title, className="panel-title"),
+            html.Ul(items, className="theme-summary", id=f"{ctx.path.strip('/')}-summary"),
+            source_note(f"截至 {fmt_period(ctx.month)}", f"数据来源：{sources}" if sources else ""),
+        ],
+        className="panel theme-summary-panel",
+    )
+
+
+def headline_card(h: Headline, ctx: PageContext) -> html.Div:
+    """A KPI card; its name selects the indicator for the detail panels of the same page."""
+    return kpi_card(
+        name=h.name,
+        value=h.value,
+        unit=h.unit,
+        decimals=h.decimals,
+        period_text=period_text(h),
+        change=h.change,
+        progress=h.progress,
+        reported=h.reported,
+        expected=h.expected,
+        direction=h.direction,
+        href=ctx.href(indicator=h.code),
+        code=h.code,
+    )
+
+
+def indicator_choice(ctx: PageContext, heads: Sequence[Headline], selected: str) -> html.Div:
+    """The dropdown that picks the indicator of the detail panels (writes ``?indicator=``)."""
+    return html.Div(
+        [
+            html.Span("分析指标", className="picker-label"),
+            dcc.Dropdown(
+                id={"type": THEME_INDICATOR, "path": ctx.path},
+                options=[{"label": h.name, "value": h.code} for h in heads],
+                value=selected,
+                clearable=False,
+                searchable=False,
+                className="picker",
+            ),
+        ],
+        className="picker-group theme-detail-picker",
+    )
+
+
+def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
+    """Trend against last year, then the comparison regions as a ranking and as a map."""
+    ind = get_indicator(h.code)
+    when = fmt_period(h.period)
+    title = f"{h.name}{'月度' if ind.frequency == 'month' else ''}走势（与上年同期比较）"
+    panels: list = [
+        chart_panel(
+            title,
+            h.unit,
+            f"截至 {when}",
+            h.source_dept,
+            graph(trend(ind, ctx.region.code, ctx.month, ctx.scope), height=340),
+            wide=True,
+            id=f"{page}-trend",
+        )
+    ]
+    try:
+        parent, values = comparison_values(h.code, ctx.region.code, ctx.month, ctx.scope)
+    except CockpitError as exc:
+        return [*panels, info_notice(str(exc))]
+    words = CHILD_WORDS.get(parent.level, "下级地区")
+    ranked = ranking(h.code, parent.code, h.period, ctx.scope)
+    position = []
+    if parent.code != ctx.region.code:
+        rank = rank_among_siblings(h.code, ctx.region.code, h.period, ctx.scope)
+        where = region_phrase(parent.name, parent.level, parent.kind, is_root=parent.code == ctx.scope.root)
+        position = [
+            html.Div(
+                f"{ctx.region.name}位列{fmt_rank(*rank, where=where)}" if rank else "",
+                className="theme-position",
+            )
+        ]
+    link = region_href(h.code, ctx.month)
+    panels.append(
+        chart_panel(
+            f"{parent.name}{words}{h.name}排名",
+            h.unit,
+            when,
+            h.source_dept,
+            html.Div(
+                [
+                    *position,
+                    ranking_list(
+                        ranked, unit=h.unit, decimals=h.decimals, href=link, element_id=f"{page}-ranking"
+                    ),
+                ]
+            ),
+            id=f"{page}-ranking-panel",
+        )
+    )
+    figure = child_map(ind, parent, values, h.period, height=420, size=(700, 420))
+    panels.append(
+        chart_panel(
+            f"{parent.name}{words}{h.name}分布（点击地区查看详情）",
+            h.unit,
+            when,
+            h.source_dept,
+            map_graph(figure, h.code, ctx.month),
+            id=f"{page}-map-panel",
+        )
+    )
+    return panels
