@@ -1,0 +1,168 @@
+"""Boundaries for 湛江 built into the store: completeness, validity, coverage, determinism."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import orjson
+import pytest
+import shapely
+from sqlalchemy import delete, select
+
+from data_access import regions, store
+from data_access.schema import boundary, region
+from geo.build import ensure_boundaries
+from geo.prepare import get_layer
+from geo.storage import read_boundaries
+
+from .conftest import LEIZHOU
+
+COUNTS = {3: 9, 4: 125, 5: 1992}
+
+
+def _stored():
+    with store.engine().connect() as conn:
+        rows = conn.execute(select(boundary.c.code, boundary.c.level, boundary.c.schematic)).all()
+        regs = conn.execute(
+            select(region.c.code, region.c.level, region.c.parent_code, region.c.lon, region.c.lat)
+        ).all()
+    return rows, regs
+
+
+def _tiling_errors(parent: shapely.Geometry, kids: list[shapely.Geometry]) -> tuple[float, float]:
+    """(gap-or-spill share, overlap share) of ``kids`` against ``parent``'s area."""
+    union = shapely.union_all(kids)
+    overlap = sum(k.area for k in kids) - union.area
+    return union.symmetric_difference(parent).area / parent.area, overlap / parent.area
+
+
+def test_geo001_every_region_has_one_valid_geometry(zhanjiang_shared):
+    rows, regs = _stored()
+    codes = [r[0] for r in rows]
+    assert len(codes) == len(set(codes))  # exactly one per region (primary key, but say it)
+    levels = {r[0]: r[1] for r in regs if r[0].startswith("4408")}
+    for level, n in COUNTS.items():
+        assert sum(1 for c, lv, _ in rows if lv == level and c.startswith("4408")) == n
+        assert {c for c, lv in levels.items() if lv == level} == {c for c, lv, _ in rows if lv == level}
+    schematic = {c: s for c, _, s in rows}
+    assert not any(schematic[c] for c, lv in levels.items() if lv <= 3)
+    assert all(schematic[c] for c, lv in levels.items() if lv >= 4)
+    geoms = read_boundaries(levels)
+    assert all(b.geometry.is_valid and not b.geometry.is_empty for b in geoms.values())
+    assert all(b.geometry.geom_type in ("Polygon", "MultiPolygon") for b in geoms.values())
+
+
+def test_geo002_points_lie_inside_their_regions(zhanjiang_shared):
+    _, regs = _stored()
+    zj = [r for r in regs if r[0].startswith("4408")]
+    assert all(r[3] is not None and r[4] is not None for r in zj)
+    geoms = read_boundaries(r[0] for r in zj)
+    outside = [r[0] for r in zj if not geoms[r[0]].geometry.buffer(1e-5).contains(shapely.Point(r[3], r[4]))]
+    assert outside == []
+    assert regions.get_region("440882", regions_scope()).lon is not None
+
+
+def regions_scope():
+    from data_access.scope import Scope
+
+    return Scope.of("440800")
+
+
+def test_geo003_children_tile_each_county_and_town(zhanjiang_shared):
+    _, regs = _stored()
+    kids: dict[str, list[str]] = {}
+    for code, level, parent, *_ in regs:
+        if code.startswith("4408") and level >= 3:
+            kids.setdefault(parent, []).append(code)
+    geoms = {c: b.geometry for c, b in read_boundaries({c for r in regs for c in [r[0]]}).items()}
+    worst_gap = worst_overlap = 0.0
+    for parent, children in kids.items():
+        gap, overlap = _tiling_errors(geoms[parent], [geoms[c] for c in children])
+        worst_gap, worst_overlap = max(worst_gap, gap), max(worst_overlap, overlap)
+    assert len(kids) == 1 + 9 + 125
+    assert worst_gap < 0.005 and worst_overlap < 0.001
+
+
+def test_geo004_prepared_layers_keep_the_tiling(zhanjiang_shared):
+    """Simplified and quantised layers still cover the parent, without overlap, sharing edges."""
+    checked = 0
+    for parent in ["440800000000", LEIZHOU, "440882100000", "440803001000", "440825102000"]:
+        layer = get_layer(parent)
+        data = orjson.loads(layer.body)
+        kids = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
+        outline = shapely.union_all(kids)
+        stored = read_boundaries([parent])[parent].geometry
+        gap, overlap = _tiling_errors(stored, kids)
+        assert gap < 0.005 and overlap < 0.001, parent
+        # Neighbours share edges: no sliver between them (the union has no holes the parent lacks).
+        assert outline.area == pytest.approx(sum(k.area for k in kids), rel=1e-3)
+        checked += 1
+    assert checked == 5
+
+
+def test_geo005_coordinate_precision_is_bounded(zhanjiang_shared):
+    number = re.compile(rb"-?\d+\.(\d+)")
+    for parent, level, decimals in [
+        ("440800000000", None, 4),
+        (LEIZHOU, None, 4),
+        ("440882100000", None, 5),
+        (LEIZHOU, 5, 5),
+    ]:
+        layer = get_layer(parent, level)
+        geometry_text = b"".join(re.findall(rb'"coordinates":(\[[^"]*\])', layer.body))
+        assert geometry_text
+        assert max(len(m) for m in number.findall(geometry_text)) <= decimals
+
+
+def test_geo006_layer_features_carry_only_map_properties(zhanjiang_shared):
+    data = orjson.loads(get_layer(LEIZHOU).body)
+    assert len(data["features"]) == 22
+    assert {tuple(sorted(f["properties"])) for f in data["features"]} == {
+        ("code", "level", "name", "schematic")
+    }
+    first = data["features"][0]["properties"]
+    assert first["level"] == 4 and first["schematic"] is True and first["code"].startswith("440882")
+    assert len(data["bbox"]) == 4
+    assert len(orjson.loads(get_layer(LEIZHOU, 5).body)["features"]) == 485
+
+
+def test_geo007_idempotent_and_deterministic(zhanjiang):
+    before = store.data_version()
+    ensure_boundaries("440800")
+    assert store.data_version() == before  # nothing missing, nothing written
+    with store.engine().connect() as conn:
+        original = dict(
+            conn.execute(select(boundary.c.code, boundary.c.geometry).where(boundary.c.level >= 4)).all()
+        )
+    with store.engine().begin() as conn:
+        conn.execute(delete(boundary).where(boundary.c.level >= 4))
+        store.bump_version(conn)
+    ensure_boundaries("440800")
+    with store.engine().connect() as conn:
+        rebuilt = dict(
+            conn.execute(select(boundary.c.code, boundary.c.geometry).where(boundary.c.level >= 4)).all()
+        )
+    assert rebuilt == original  # byte for byte
+
+
+def test_geo008_missing_cells_fill_the_remaining_area(zhanjiang):
+    """A town whose cell is lost gets a new one in the space its siblings leave."""
+    lost = "440882100000"
+    with store.engine().begin() as conn:
+        conn.execute(delete(boundary).where(boundary.c.code == lost))
+        store.bump_version(conn)
+    ensure_boundaries("440800")
+    kids = [r.code for r in regions.children(LEIZHOU, regions_scope())]
+    geoms = read_boundaries(kids + [LEIZHOU])
+    gap, overlap = _tiling_errors(geoms[LEIZHOU].geometry, [geoms[c].geometry for c in kids])
+    assert lost in geoms and gap < 1e-6 and overlap < 1e-6
+
+
+def test_geo009_layers_follow_the_data_version(zhanjiang):
+    first = get_layer(LEIZHOU)
+    assert get_layer(LEIZHOU) is first  # derived once per version
+    with store.engine().begin() as conn:
+        store.bump_version(conn)
+    assert get_layer(LEIZHOU) is not first
+    assert np.isclose(get_layer(LEIZHOU).bounds, first.bounds).all()
