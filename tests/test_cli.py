@@ -76,9 +76,19 @@ def _wait_for(url: str, proc: subprocess.Popen, attempts: int = 300) -> bytes:
     pytest.fail(f"cockpit serve did not answer {url}")
 
 
+def _fetch(url: str, token: str | None = None) -> tuple[int, str, bytes]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as resp:
+            return resp.status, resp.headers["Content-Type"], resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers["Content-Type"], err.read()
+
+
 def test_cli004_serve_answers_on_the_given_port(tmp_path):
     port = _free_port()
     env = cockpit_env(demo_store_url("sqlite"), tmp_path)
+    token = run_cockpit("user", "token", "leader", env=env).stdout.strip().splitlines()[-1]
     proc = subprocess.Popen(
         [str(COCKPIT), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
@@ -87,10 +97,15 @@ def test_cli004_serve_answers_on_the_given_port(tmp_path):
         text=True,
     )
     try:
-        assert json.loads(_wait_for(f"http://127.0.0.1:{port}/healthz", proc)) == {"status": "ok"}
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/regions/440882", timeout=30) as resp:
-            assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
-            assert "雷州市".encode() in resp.read()
+        base = f"http://127.0.0.1:{port}"
+        assert json.loads(_wait_for(f"{base}/healthz", proc)) == {"status": "ok"}
+        status, ctype, body = _fetch(f"{base}/api/v1/regions/440882")
+        assert (status, ctype) == (401, "application/json; charset=utf-8")  # the API needs a login or a token
+        assert set(json.loads(body)) == {"error"}
+        status, ctype, body = _fetch(f"{base}/api/v1/regions/440882", token)
+        assert (status, ctype) == (200, "application/json; charset=utf-8")
+        assert json.loads(body)["name"] == "雷州市"
+        assert "雷州市".encode() in body  # UTF-8, not \u escapes
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
