@@ -72,7 +72,7 @@ def layout(region: str | None = None, q: str | None = None, sub: str | None = No
                 placeholder="搜索姓名、职务或单位",
                 maxLength=64,
                 className="picker",
-                style={"minWidth": "260px", "padding": "6px 10px"},
+                style={"width": "320px", "maxWidth": "100%", "flex": "0 0 auto", "padding": "6px 10px"},
             ),
             dcc.Checklist(
                 id=SUBTREE,
