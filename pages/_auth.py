@@ -90,8 +90,16 @@ def auth_enabled() -> bool:
 
 
 def _login_disabled_user() -> User:
-    return User(0, LOGIN_DISABLED_USER, "测试（免登录）", "leader", normalize_code(store.settings().root_region),
-                True, 0, datetime(2026, 1, 1))
+    return User(
+        0,
+        LOGIN_DISABLED_USER,
+        "测试（免登录）",
+        "leader",
+        normalize_code(store.settings().root_region),
+        True,
+        0,
+        datetime(2026, 1, 1),
+    )
 
 
 def current_account() -> User | None:
@@ -127,8 +135,14 @@ def client_address() -> str:
 def audit_event(action: str, detail: str = "", outcome: str = "ok") -> None:
     """Record an audit entry for the current user and address (exports, imports…)."""
     user = current_account()
-    audit.record(action, username=user.username if user else "", region_code=user.region_code if user else "",
-                 outcome=outcome, detail=detail, address=client_address())
+    audit.record(
+        action,
+        username=user.username if user else "",
+        region_code=user.region_code if user else "",
+        outcome=outcome,
+        detail=detail,
+        address=client_address(),
+    )
 
 
 def _is_public(path: str) -> bool:
@@ -175,19 +189,21 @@ def _guard() -> Response | None:
 def content_security_policy(app: dash.Dash | None) -> str:
     """The CSP: scripts only from this server plus Dash's own inline scripts (by hash)."""
     hashes = " ".join(app.csp_hashes()) if app is not None else ""
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' {hashes}".strip(),
-        "style-src 'self' 'unsafe-inline'",  # plotly and dash components inject <style> elements
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {hashes}".strip(),
+            "style-src 'self' 'unsafe-inline'",  # plotly and dash components inject <style> elements
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def _security_headers(response: Response) -> Response:
@@ -205,8 +221,10 @@ def _security_headers(response: Response) -> Response:
 
 
 def _error_page(message: str, status: int) -> Response:
-    html = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{status}</title></head>'
-            f'<body><p>{escape(message)}</p><p><a href="/">返回首页</a></p></body></html>')
+    html = (
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{status}</title></head>'
+        f'<body><p>{escape(message)}</p><p><a href="/">返回首页</a></p></body></html>'
+    )
     return Response(html, status=status, content_type="text/html; charset=utf-8")
 
 

@@ -65,7 +65,7 @@ DEMO_NOTE = (
 def login_url(next_path: str = "") -> str:
     """``/login`` remembering where to go afterwards (only same-site paths are kept)."""
     target = safe_next(next_path)
-    return "/login" if target == "/" else f"/login?next={quote(target, safe='/?=&')}"
+    return "/login" if target == "/" else f"/login?next={quote(target, safe='/')}"
 
 
 def safe_next(value: str | None) -> str:
@@ -126,7 +126,8 @@ def login_submit() -> Response:
     next_path = safe_next(request.form.get("next"))
     address = client_address()
     sent = request.form.get("csrf_token") or ""
-    if not hmac.compare_digest(sent, session.get("login_csrf", "")):
+    expected = session.get("login_csrf") or ""
+    if not expected or not hmac.compare_digest(sent, expected):
         return _render("页面已过期，请重新登录。", username, next_path, status=400)
     keys = ratelimit.keys_for(username, address)
     wait = ratelimit.retry_after(keys)
