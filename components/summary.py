@@ -27,6 +27,8 @@ class ChangeLike(Protocol):
 class ProgressLike(Protocol):
     """``values.Progress``: progress and schedule as shares of 1, gap in percentage points."""
 
+    target: float
+    actual: float
     progress: float
     schedule: float
     gap_pp: float
@@ -129,6 +131,19 @@ def progress_clause(progress: ProgressLike | None) -> str | None:
     return f"{head}，{'领先' if progress.gap_pp > 0 else '落后'} {gap} 个百分点"
 
 
+def target_clause(progress: ProgressLike | None, decimals: int = 1) -> str | None:
+    """For a rate (unit "%"), the target is a level, not an amount to accumulate over the year:
+    ``低于年度目标 95.0% 2.7 个百分点`` / ``高于…`` / ``达到年度目标 95.0%``."""
+    if progress is None or progress.actual is None or progress.target is None:
+        return None
+    goal = f"年度目标 {number(progress.target, decimals)}%"
+    diff = progress.actual - progress.target
+    size = number(abs(diff), decimals)
+    if float(size.replace(",", "")) == 0:
+        return f"达到{goal}"
+    return f"{'高于' if diff > 0 else '低于'}{goal} {size} 个百分点"
+
+
 def summary_sentence(f: Figures) -> str:
     """The whole sentence for one indicator, region and period, ending with 。."""
     lead = f"{f.when}{f.subject}{f.name}"
@@ -147,5 +162,5 @@ def summary_sentence(f: Figures) -> str:
         # Otherwise compare growth rates, as statistical bulletins do: 增速高于全省.
         parts.append(comparison_clause(f.change.value, f.parent_change.value, f.parent_label) or "")
     sentence = "，".join(p for p in parts if p)
-    progress = progress_clause(f.progress)
+    progress = target_clause(f.progress, f.decimals) if f.unit.strip() == "%" else progress_clause(f.progress)
     return f"{sentence}；{progress}。" if progress else f"{sentence}。"

@@ -79,7 +79,8 @@ def headline_card(h: Headline, ctx: PageContext) -> html.Div:
         decimals=h.decimals,
         period_text=period_text(h),
         change=h.change,
-        progress=h.progress,
+        # A rate's target is a level: time schedule (时间进度) does not apply; the summary says it.
+        progress=None if h.unit.strip() == "%" else h.progress,
         reported=h.reported,
         expected=h.expected,
         direction=h.direction,

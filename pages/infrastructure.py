@@ -1,0 +1,203 @@
+"""数字底座 (``/infrastructure``): 政务外网 coverage, 一网共享 data sharing, video resources, accounts.
+
+``?region=<code>`` (default: the scope's root) and ``?period=<YYYY-MM>`` (default: the as-of month).
+Coverage and accounts come from indicators; data sharing and cameras from their own tables.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from components.choropleth import choropleth_figure
+from components.format import fmt_period, fmt_value
+from components.kpi import kpi_row
+from components.notices import info_notice
+from components.ranking import ranking_list
+from components.theme_charts import camera_traces, coverage_bars, sharing_bars
+from data_access.errors import CockpitError
+from data_access.infrastructure import (
+    VideoCount,
+    camera_points,
+    network_coverage,
+    sharing_by_department,
+    sharing_by_month,
+    video_by_region,
+)
+from data_access.periods import month_range
+from data_access.theme_views import comparison_values, headline
+from data_access.values import ranking
+from pages._theme_blocks import CHILD_WORDS, headline_card, summary_panel
+from pages._theme_common import (
+    PageContext,
+    chart_panel,
+    graph,
+    guarded,
+    map_graph,
+    page_context,
+    page_head,
+    region_href,
+)
+
+PATH = "/infrastructure"
+dash.register_page(__name__, path=PATH, name="数字底座", title="数字底座 · 百千万工程驾驶舱", order=13)
+
+INDICATORS = (
+    "govnet_town_rate",
+    "govnet_village_rate",
+    "camera_online_rate",
+    "camera_connected_rate",
+    "data_collected",
+    "platform_accounts",
+)
+SERVICES = "政务服务和数据管理局"
+
+
+def layout(region: str | None = None, period: str | None = None, **_: str):
+    """The page for a region and month; errors become a message."""
+    return guarded(lambda: _page(page_context(PATH, region, period)))
+
+
+def _page(ctx: PageContext) -> html.Div:
+    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope, ytd=False) for code in INDICATORS]
+    month = fmt_period(ctx.month)
+    year_start = f"{ctx.month[:4]}-01"
+    coverage = network_coverage(ctx.region.code, ctx.month, ctx.scope)
+    by_month = sharing_by_month(ctx.region.code, ctx.scope, month_range(ctx.month, 12)[0], ctx.month)
+    by_dept = sharing_by_department(ctx.region.code, ctx.scope, year_start, ctx.month)
+    ytd = f"{ctx.month[:4]}年1—{int(ctx.month[5:])}月"
+    return html.Div(
+        [
+            page_head(ctx, "数字底座"),
+            kpi_row([headline_card(h, ctx) for h in heads], element_id="infrastructure-kpis"),
+            summary_panel(heads, ctx, "数字底座综述"),
+            html.Div(
+                [
+                    chart_panel(
+                        "政务外网接入情况（按层级）",
+                        "%（已接入/应接入）",
+                        month,
+                        SERVICES,
+                        graph(coverage_bars(coverage), height=260),
+                        id="infrastructure-govnet",
+                    ),
+                    _accounts(ctx),
+                    chart_panel(
+                        "一网共享数据归集、回流、共享（按月）",
+                        "万条",
+                        f"{fmt_period(by_month[0].key) if by_month else month}—{month}",
+                        SERVICES,
+                        graph(sharing_bars(by_month, by_month=True), height=320),
+                        wide=True,
+                        id="infrastructure-sharing-month",
+                    ),
+                    chart_panel(
+                        "一网共享数据（按部门，本年累计）",
+                        "万条",
+                        ytd,
+                        SERVICES,
+                        graph(sharing_bars(by_dept, by_month=False), height=max(300, 34 * len(by_dept) + 80)),
+                        id="infrastructure-sharing-dept",
+                    ),
+                    _video_table(ctx),
+                    _video_map(ctx),
+                ],
+                className="theme-grid",
+            ),
+        ],
+        className="page theme-page",
+        id="infrastructure-page",
+    )
+
+
+def _accounts(ctx: PageContext) -> html.Section:
+    """Platform accounts of the counties (or of the region's siblings) as a ranking."""
+    h = headline("platform_accounts", ctx.region.code, ctx.month, ctx.scope, ytd=False)
+    try:
+        parent, _ = comparison_values(h.code, ctx.region.code, ctx.month, ctx.scope)
+        body = ranking_list(
+            ranking(h.code, parent.code, h.period, ctx.scope),
+            unit=h.unit,
+            decimals=h.decimals,
+            href=region_href(h.code, ctx.month),
+            element_id="infrastructure-accounts",
+        )
+        title = f"{parent.name}{CHILD_WORDS.get(parent.level, '')}驾驶舱平台开通账号数"
+    except CockpitError as exc:
+        body, title = info_notice(str(exc)), "驾驶舱平台开通账号数"
+    return chart_panel(
+        title, h.unit, fmt_period(h.period), h.source_dept, body, id="infrastructure-accounts-panel"
+    )
+
+
+def _video_row(v: VideoCount, link: str | None) -> html.Tr:
+    name = dcc.Link(v.name, href=link) if link else html.Strong(v.name)
+    return html.Tr(
+        [
+            html.Td(name),
+            html.Td(f"{v.cameras:,}"),
+            html.Td(f"{v.connected:,}"),
+            html.Td(f"{v.online:,}"),
+            html.Td(fmt_value(v.online_rate, "%", 1)),
+        ],
+        **{"data-code": v.code},
+    )
+
+
+def _video_table(ctx: PageContext) -> html.Section:
+    """Cameras, connected, online and online rate of the region and of each child."""
+    own, kids = video_by_region(ctx.region.code, ctx.scope)
+    link = region_href("camera_online_rate", ctx.month)
+    head = html.Thead(html.Tr([html.Th(h) for h in ("地区", "点位数", "接入省平台", "在线", "在线率")]))
+    rows = [_video_row(k, link(k.code)) for k in kids] + [_video_row(own, None)]
+    table = html.Table([head, html.Tbody(rows)], className="theme-table", id="infrastructure-video-table")
+    return chart_panel(
+        f"{ctx.region.name}视频资源（按地区）",
+        "个、%",
+        "当前",
+        SERVICES,
+        html.Div(table, className="theme-scroll"),
+        id="infrastructure-video-panel",
+    )
+
+
+def _video_map(ctx: PageContext) -> html.Section:
+    """The children coloured by camera online rate, every camera a point (hover for details)."""
+    from geo.prepare import get_layer
+    from geo.serve import geojson_url, outline_url
+
+    _, kids = video_by_region(ctx.region.code, ctx.scope)
+    points = camera_points(ctx.region.code, ctx.scope)
+    if not kids:
+        body = info_notice(f"{ctx.region.name}没有下级地区，共有视频点位 {len(points)} 个。")
+    else:
+        layer = get_layer(ctx.region.code)
+        by_code = {k.code: k for k in kids}
+        codes = [c for c in layer.codes if c in by_code]
+        figure = choropleth_figure(
+            geojson_url(ctx.region.code),
+            codes,
+            [by_code[c].name for c in codes],
+            [by_code[c].online_rate for c in codes],
+            unit="%",
+            bounds=layer.bounds,
+            outline=outline_url(ctx.region.code),
+            schematic=layer.schematic,
+            size=(1400, 540),
+            height=540,
+        )
+        figure.update_traces(showlegend=False)
+        figure.add_traces(camera_traces(points))
+        figure.update_layout(
+            showlegend=True, legend={"x": 0.01, "y": 0.98, "bgcolor": "rgba(255,255,255,0.8)"}
+        )
+        body = map_graph(figure, "camera_online_rate", ctx.month, height=540)
+    return chart_panel(
+        f"{ctx.region.name}视频点位分布与在线率（蓝点在线、红点离线）",
+        "%",
+        "当前",
+        SERVICES,
+        body,
+        wide=True,
+        id="infrastructure-video-map",
+    )

@@ -1,0 +1,93 @@
+"""政务服务 (``/services``): items handled, online and on-the-spot rates, satisfaction, 粤智助.
+
+Monthly figures for the region with 同比, trends and rankings by county and town, and the 粤智助
+kiosks mapped as village cells. ``?region=``, ``?period=`` and ``?indicator=`` as on /economy.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from components.choropleth import choropleth_figure
+from components.format import fmt_period, fmt_value
+from components.kpi import kpi_row
+from data_access.regions import get_region
+from data_access.theme_views import Headline, headline, village_values
+from pages._theme_blocks import detail_panels, headline_card, indicator_choice, summary_panel
+from pages._theme_common import PageContext, chart_panel, guarded, map_graph, page_context, page_head
+
+PATH = "/services"
+dash.register_page(__name__, path=PATH, name="政务服务", title="政务服务 · 百千万工程驾驶舱", order=11)
+
+INDICATORS = ("items_handled", "online_rate", "on_spot_rate", "satisfaction", "kiosk_coverage", "kiosk_uses")
+KIOSKS = "kiosks"
+
+
+def layout(region: str | None = None, period: str | None = None, indicator: str | None = None, **_: str):
+    """The page for a region, month and detail indicator; errors become a message."""
+    return guarded(lambda: _page(page_context(PATH, region, period), indicator))
+
+
+def _page(ctx: PageContext, indicator: str | None) -> html.Div:
+    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope, ytd=False) for code in INDICATORS]
+    selected = indicator if indicator in INDICATORS else INDICATORS[0]
+    detail = next(h for h in heads if h.code == selected)
+    coverage = next(h for h in heads if h.code == "kiosk_coverage")
+    return html.Div(
+        [
+            page_head(ctx, "政务服务"),
+            kpi_row([headline_card(h, ctx) for h in heads], element_id="services-kpis"),
+            summary_panel(heads, ctx, "政务服务综述"),
+            indicator_choice(ctx, heads, selected),
+            html.Div(detail_panels(ctx, detail, "services"), className="theme-grid", id="services-detail"),
+            html.Div(_kiosk_map(ctx, coverage), className="theme-grid"),
+        ],
+        className="page theme-page",
+        id="services-page",
+    )
+
+
+def _kiosk_map(ctx: PageContext, coverage: Headline) -> html.Section:
+    """Every village as a cell coloured by its 粤智助 kiosks (0 = not covered)."""
+    from geo.prepare import get_layer
+    from geo.serve import geojson_url, outline_url
+
+    villages = village_values(KIOSKS, ctx.region.code, ctx.month, ctx.scope)
+    covered = sum(1 for v in villages if v.value)
+    total = len(villages)
+    region = ctx.region
+    if region.level == 5:  # a single village: draw its town's villages, the village among them
+        region = get_region(region.parent, ctx.scope)
+        villages = village_values(KIOSKS, region.code, ctx.month, ctx.scope)
+    layer = get_layer(region.code, 5)
+    by_code = {v.code: v for v in villages}
+    codes = [c for c in layer.codes if c in by_code]
+    figure = choropleth_figure(
+        geojson_url(region.code, 5),
+        codes,
+        [by_code[c].name for c in codes],
+        [by_code[c].value for c in codes],
+        unit="台",
+        bounds=layer.bounds,
+        outline=outline_url(region.code),
+        schematic=layer.schematic,
+        decimals=0,
+        size=(1400, 520),
+        height=520,
+    )
+    share = fmt_value(coverage.value, "%", 1)
+    lead = html.Div(
+        f"已布设粤智助的村（社区）{covered:,} 个，共 {total:,} 个，覆盖率 {share}；颜色越深自助机越多，最浅为未布设。",
+        className="theme-position",
+        id="services-kiosk-coverage",
+    )
+    return chart_panel(
+        f"{ctx.region.name}各村（社区）粤智助自助机布设",
+        "台",
+        fmt_period(ctx.month),
+        "政务服务和数据管理局",
+        html.Div([lead, map_graph(figure, "kiosk_coverage", ctx.month, height=520)]),
+        wide=True,
+        id="services-kiosk-panel",
+    )
