@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .cache import versioned
 from .indicators import AGGREGATION_NAMES, FREQUENCY_NAMES, LEVEL_SHORT, THEMES, list_indicators
+from .periods import parse_period, period_for
 from .regions import get_region
 from .scope import Scope
 from .values import latest_period, region_value
@@ -32,23 +33,30 @@ class CatalogueRow:
     aggregation_name: str
     lowest_level_name: str
     latest_period: str | None
+    coverage_period: str | None  # the period the coverage counts (latest, or the asked month's)
     reported: int
     expected: int
 
     @property
     def coverage(self) -> float | None:
-        """Reported ÷ expected × 100; None when no unit is expected (or no data yet)."""
-        return self.reported / self.expected * 100 if self.expected and self.latest_period else None
+        """Reported ÷ expected × 100; None when no unit is expected (or no period to count)."""
+        return self.reported / self.expected * 100 if self.expected and self.coverage_period else None
 
 
 @versioned
-def catalogue_rows(region: str, scope: Scope) -> list[CatalogueRow]:
-    """Every indicator in catalogue order, with latest period and coverage under ``region``."""
+def catalogue_rows(region: str, scope: Scope, month: str | None = None) -> list[CatalogueRow]:
+    """Every indicator in catalogue order, with latest period and coverage under ``region``.
+
+    Coverage counts the latest period with data, or with ``month`` (``YYYY-MM``) the indicator's
+    period for that month (``period_for``: 2026-10 → 2026-Q3 for a quarterly indicator).
+    """
     reg = get_region(region, scope)
+    month = parse_period(month, "month").text if month else None
     rows = []
     for ind in list_indicators():
         latest = latest_period(ind.code, scope)
-        value = region_value(ind.code, reg.code, latest, scope) if latest else None
+        counted = period_for(ind.frequency, month) if month else latest
+        value = region_value(ind.code, reg.code, counted, scope) if counted else None
         rows.append(
             CatalogueRow(
                 code=ind.code,
@@ -62,6 +70,7 @@ def catalogue_rows(region: str, scope: Scope) -> list[CatalogueRow]:
                 aggregation_name=AGGREGATION_NAMES.get(ind.aggregation, ind.aggregation),
                 lowest_level_name=f"{LEVEL_SHORT.get(ind.lowest_level, '?')}级",
                 latest_period=latest,
+                coverage_period=counted,
                 reported=value.reported if value else 0,
                 expected=value.expected if value else 0,
             )

@@ -112,3 +112,17 @@ def test_cat004_regions_outside_the_scope_are_refused(catalogue_store):
         catalogue_rows("990101", Scope.of("990102"))
     money, _ = catalogue_rows("990102", Scope.of("990102"))
     assert (money.latest_period, money.reported, money.expected) == ("2026-10", 1, 1)
+
+
+def test_cat005_coverage_for_an_asked_month(catalogue_store):
+    money, villages = catalogue_rows("990100", SCOPE, "2026-09")
+    # September: all three towns reported 测试金额; nobody reported 村级计数 (latest stays August).
+    assert (money.latest_period, money.coverage_period, money.reported, money.expected) == (
+        "2026-10",
+        "2026-09",
+        3,
+        3,
+    )
+    assert money.coverage == 100.0
+    assert (villages.latest_period, villages.coverage_period, villages.reported) == ("2026-08", "2026-09", 0)
+    assert villages.coverage == 0.0
