@@ -37,8 +37,10 @@ __all__ = [
     "THEMES",
     "VALUE_TYPE_NAMES",
     "Indicator",
+    "catalogue",
     "get_indicator",
     "list_indicators",
+    "lookup",
 ]
 
 
@@ -95,7 +97,17 @@ def get_indicator(code: object) -> Indicator:
     Raises:
         NotFound: no such indicator.
     """
-    found = _catalogue().get(str(code).strip() if code is not None else "")
+    return lookup(_catalogue(), code)
+
+
+def catalogue(cached: bool = True) -> dict[str, Indicator]:
+    """Every indicator by code, in ``sort_order`` (memoized per data version unless ``cached=False``)."""
+    return _catalogue() if cached else _catalogue.uncached()
+
+
+def lookup(indicators: dict[str, Indicator], code: object) -> Indicator:
+    """``indicators[code]``, or ``NotFound`` naming the unknown code."""
+    found = indicators.get(str(code).strip() if code is not None else "")
     if found is None:
         raise NotFound(f"未知指标：{str(code)[:40]}")
     return found

@@ -19,11 +19,12 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from . import store
 from .codes import normalize_code
 from .errors import CockpitError, InvalidInput, ValidationError
-from .indicators import LEVEL_SHORT, Indicator, get_indicator
+from .indicators import LEVEL_SHORT, Indicator, get_indicator, lookup
 from .periods import parse_period
-from .regions import region_index
+from .regions import RegionIndex
 from .schema import observation, observation_history
 from .scope import Scope
+from .values import local_indicators, local_region_index
 
 STATUSES = ("reported", "revised", "estimated")
 MAX_LISTED = 20  # errors spelled out in one message; all are kept in ``.errors``
@@ -72,12 +73,12 @@ def _pick(row: Mapping, *names: str) -> object:
     return None
 
 
-def _indicator(row: Mapping) -> Indicator:
+def _indicator(row: Mapping, indicators: dict[str, Indicator]) -> Indicator:
     code = _pick(row, "indicator", "indicator_code")
     if code is None or not str(code).strip():
         raise _Bad("indicator", "缺少指标代码")
     try:
-        ind = get_indicator(code)
+        ind = lookup(indicators, code)
     except CockpitError as err:
         raise _Bad("indicator", str(err)) from None
     if ind.aggregation == "ratio":
@@ -85,10 +86,10 @@ def _indicator(row: Mapping) -> Indicator:
     return ind
 
 
-def _region(row: Mapping, ind: Indicator) -> str:
+def _region(row: Mapping, ind: Indicator, index: RegionIndex) -> str:
     raw = _pick(row, "region", "region_code")
     try:
-        reg = region_index().get(normalize_code(raw))
+        reg = index.get(normalize_code(raw))
     except CockpitError as err:
         raise _Bad("region", str(err)) from None
     if reg.level > ind.lowest_level:
@@ -122,11 +123,11 @@ def _number(row: Mapping, ind: Indicator) -> float:
     return value
 
 
-def _check(row: Mapping) -> _Row:
+def _check(row: Mapping, index: RegionIndex, indicators: dict[str, Indicator]) -> _Row:
     if not isinstance(row, Mapping):
         raise _Bad("", "数据行格式错误")
-    ind = _indicator(row)
-    region12 = _region(row, ind)
+    ind = _indicator(row, indicators)
+    region12 = _region(row, ind, index)
     try:
         period = parse_period(_pick(row, "period"), ind.frequency).text
     except InvalidInput as err:
@@ -139,9 +140,10 @@ def validate(rows: Iterable[Mapping], file: str | None = None) -> list[_Row]:
     good: list[_Row] = []
     errors: list[tuple[int, str, str]] = []
     seen: dict[tuple[str, str, str], int] = {}
+    index, indicators = local_region_index(), local_indicators()
     for number, row in enumerate(rows, 1):
         try:
-            checked = _check(row)
+            checked = _check(row, index, indicators)
         except _Bad as bad:
             errors.append((number, bad.field, bad.message))
             continue
@@ -303,7 +305,7 @@ def _revise(conn: Connection, changed: list, status: str, source: str, by: str, 
 def history(indicator: str, region: str, period: str, scope: Scope) -> list[HistoryEntry]:
     """Earlier values of one observation, newest first (empty if it was never revised)."""
     code12 = scope.check(region)
-    reg = region_index().get(code12)
+    reg = local_region_index().get(code12)
     ind = get_indicator(indicator)
     per = parse_period(period, ind.frequency)
     h = observation_history.c

@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, bindparam, func, select, text
 
 from . import store
 from .cache import versioned
 from .errors import InvalidInput
-from .indicators import LEVEL_SHORT, Indicator, get_indicator, list_indicators
+from .indicators import LEVEL_SHORT, Indicator, catalogue, lookup
 from .periods import Period, parse_period, period_for
-from .regions import Region, region_index
+from .regions import Region, RegionIndex, region_index
 from .schema import observation, region_closure, target
 from .scope import Scope
 
@@ -116,87 +116,64 @@ def _finish(ind: Indicator, acc: _Acc | None) -> float | None:
 
 Key = tuple[str, str, str]  # (indicator code, ancestor, period)
 
+# Textual SQL for the two hot queries: ``CROSS JOIN`` makes SQLite walk the closure rows of the
+# ancestors first and probe the observation key (indicator, period, region) for each unit, instead
+# of scanning every region's observations (20× faster for one city of the province). PostgreSQL
+# plans a CROSS JOIN with WHERE conditions like any inner join. Only constant text is spliced in.
+_SINGLE = text(
+    """
+    SELECT c.ancestor, o.indicator_code, o.period, c.descendant_level,
+           COUNT(*), SUM(o.value), MIN(o.value), MAX(o.value)
+    FROM region_closure c CROSS JOIN observation o
+    WHERE c.ancestor IN :ancestors AND c.descendant_level IN :levels
+      AND o.indicator_code IN :codes AND o.period IN :periods AND o.region_code = c.descendant
+    GROUP BY c.ancestor, o.indicator_code, o.period, c.descendant_level
+    """
+).bindparams(*(bindparam(n, expanding=True) for n in ("ancestors", "levels", "codes", "periods")))
 
-def _period_filter(column, periods: list[str] | None, start: str | None, end: str | None) -> list:
-    conds = [column.in_(periods)] if periods is not None else []
-    if start:
-        conds.append(column >= start)
-    if end:
-        conds.append(column <= end)
-    return conds
+_PAIRS = text(
+    """
+    SELECT c.ancestor, a.indicator_code, b.indicator_code, a.period, c.descendant_level,
+           COUNT(*), SUM(a.value), SUM(b.value), SUM(a.value * b.value)
+    FROM region_closure c CROSS JOIN observation a CROSS JOIN observation b
+    WHERE c.ancestor IN :ancestors AND c.descendant_level IN :levels
+      AND a.indicator_code IN :firsts AND a.period IN :periods AND a.region_code = c.descendant
+      AND b.indicator_code IN :seconds AND b.period = a.period AND b.region_code = a.region_code
+    GROUP BY c.ancestor, a.indicator_code, b.indicator_code, a.period, c.descendant_level
+    """
+).bindparams(*(bindparam(n, expanding=True) for n in ("ancestors", "levels", "firsts", "seconds", "periods")))
 
 
-def _single(
-    conn: Connection, inds: list[Indicator], ancestors: list[str], periods, start=None, end=None
-) -> dict:
-    """Sum/count/min/max of stored values per (indicator, ancestor, period) at each lowest level."""
-    c, o = region_closure.c, observation.c
-    stmt = (
-        select(
-            c.ancestor,
-            o.indicator_code,
-            o.period,
-            c.descendant_level,
-            func.count(),
-            func.sum(o.value),
-            func.min(o.value),
-            func.max(o.value),
-        )
-        .select_from(region_closure.join(observation, o.region_code == c.descendant))
-        .where(
-            c.ancestor.in_(ancestors),
-            c.descendant_level.in_({i.lowest_level for i in inds}),
-            o.indicator_code.in_([i.code for i in inds]),
-            *_period_filter(o.period, periods, start, end),
-        )
-        .group_by(c.ancestor, o.indicator_code, o.period, c.descendant_level)
-    )
+def _single(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str]) -> dict:
+    """Count/sum/min/max of stored values per (indicator, ancestor, period) at the lowest level."""
+    params = {
+        "ancestors": ancestors,
+        "levels": sorted({i.lowest_level for i in inds}),
+        "codes": [i.code for i in inds],
+        "periods": periods,
+    }
     levels = {i.code: i.lowest_level for i in inds}
     out: dict[Key, _Acc] = {}
-    for anc, code, period, level, n, total, lo, hi in conn.execute(stmt):
+    for anc, code, period, level, n, total, lo, hi in conn.execute(_SINGLE, params):
         if levels[code] == level:
             out[(code, anc, period)] = _Acc(int(n), float(total), 0.0, float(lo), float(hi))
     return out
 
 
-def _pairs(
-    conn: Connection, inds: list[Indicator], ancestors: list[str], periods, start=None, end=None
-) -> dict:
-    """Ratio and weighted-mean partials: units that reported both members of the pair."""
-    c = region_closure.c
-    a, b = observation.alias("a"), observation.alias("b")
+def _pairs(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str]) -> dict:
+    """Ratio and weighted-mean partials over the units that reported both members of the pair."""
     pair_of = {
         i.code: (i.numerator, i.denominator) if i.aggregation == "ratio" else (i.code, i.weight) for i in inds
     }
-    stmt = (
-        select(
-            c.ancestor,
-            a.c.indicator_code,
-            b.c.indicator_code,
-            a.c.period,
-            c.descendant_level,
-            func.count(),
-            func.sum(a.c.value),
-            func.sum(b.c.value),
-            func.sum(a.c.value * b.c.value),
-        )
-        .select_from(
-            region_closure.join(a, a.c.region_code == c.descendant).join(
-                b, and_(b.c.region_code == a.c.region_code, b.c.period == a.c.period)
-            )
-        )
-        .where(
-            c.ancestor.in_(ancestors),
-            c.descendant_level.in_({i.lowest_level for i in inds}),
-            a.c.indicator_code.in_({x for x, _ in pair_of.values()}),
-            b.c.indicator_code.in_({y for _, y in pair_of.values()}),
-            or_(*[and_(a.c.indicator_code == x, b.c.indicator_code == y) for x, y in set(pair_of.values())]),
-            *_period_filter(a.c.period, periods, start, end),
-        )
-        .group_by(c.ancestor, a.c.indicator_code, b.c.indicator_code, a.c.period, c.descendant_level)
-    )
+    params = {
+        "ancestors": ancestors,
+        "levels": sorted({i.lowest_level for i in inds}),
+        "periods": periods,
+        "firsts": sorted({x for x, _ in pair_of.values()}),
+        "seconds": sorted({y for _, y in pair_of.values()}),
+    }
     rows: dict[tuple, list] = {}
-    for anc, x, y, period, level, n, sa, sb, sab in conn.execute(stmt):
+    for anc, x, y, period, level, n, sa, sb, sab in conn.execute(_PAIRS, params):
         rows.setdefault((x, y, level), []).append((anc, period, int(n), float(sa), float(sb), float(sab)))
     out: dict[Key, _Acc] = {}
     for ind in inds:
@@ -205,26 +182,24 @@ def _pairs(
     return out
 
 
-def _gather(
-    conn: Connection, inds: list[Indicator], ancestors: list[str], periods=None, start=None, end=None
-):
+def _gather(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str]) -> dict:
     """Partials for every (indicator, ancestor, period): one query per kind of rule."""
     single = [i for i in inds if i.aggregation in ("sum", "min", "max")]
     paired = [i for i in inds if i.aggregation in ("ratio", "weighted_mean")]
     out: dict[Key, _Acc] = {}
-    if single and ancestors:
-        out.update(_single(conn, single, ancestors, periods, start, end))
-    if paired and ancestors:
-        out.update(_pairs(conn, paired, ancestors, periods, start, end))
+    if single and ancestors and periods:
+        out.update(_single(conn, single, ancestors, periods))
+    if paired and ancestors and periods:
+        out.update(_pairs(conn, paired, ancestors, periods))
     return out
 
 
-def _expected(conn: Connection, ancestors: list[str]) -> dict[tuple[str, int], int]:
-    """Number of units at each level under each ancestor (the region itself included)."""
+def _expected(conn: Connection, ancestors: list[str], levels: set[int]) -> dict[tuple[str, int], int]:
+    """Number of units at each of ``levels`` under each ancestor (the region itself included)."""
     c = region_closure.c
     stmt = (
         select(c.ancestor, c.descendant_level, func.count())
-        .where(c.ancestor.in_(ancestors))
+        .where(c.ancestor.in_(ancestors), c.descendant_level.in_(levels))
         .group_by(c.ancestor, c.descendant_level)
     )
     return {(anc, int(level)): int(n) for anc, level, n in conn.execute(stmt)}
@@ -243,13 +218,46 @@ def _targets(
 # --- helpers shared by the public functions --------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    regions: RegionIndex
+    indicators: dict[str, Indicator]
+
+
+_LOCAL: dict[str, object] = {}
+
+
+def _snapshot() -> _Snapshot:
+    """Regions and indicators held in this process per store and data version.
+
+    Through flask-caching every call would unpickle the whole region index (~29k regions at
+    province scale, 0.1–0.4 s); here it is built once per version and shared by the hot paths.
+    """
+    key = (str(store.engine().url), store.data_version())
+    if _LOCAL.get("key") != key:
+        _LOCAL["snap"] = _Snapshot(region_index.uncached(), catalogue(cached=False))
+        _LOCAL["key"] = key
+    return _LOCAL["snap"]  # type: ignore[return-value]
+
+
+def local_region_index() -> RegionIndex:
+    """The region index of the current data version (see :func:`_snapshot`)."""
+    return _snapshot().regions
+
+
+def local_indicators() -> dict[str, Indicator]:
+    """The indicator catalogue of the current data version (see :func:`_snapshot`)."""
+    return _snapshot().indicators
+
+
 def _context(
     indicator: str, region: str, period: str | None, scope: Scope
 ) -> tuple[Indicator, Region, Period | None]:
     """Check scope, region, indicator and period (in that order) and return them parsed."""
     code12 = scope.check(region)
-    reg = region_index().get(code12)
-    ind = get_indicator(indicator)
+    snap = _snapshot()
+    reg = snap.regions.get(code12)
+    ind = lookup(snap.indicators, indicator)
     per = parse_period(period, ind.frequency) if period is not None else None
     return ind, reg, per
 
@@ -306,8 +314,8 @@ def _rank(ind: Indicator, values: list[Value]) -> list[Ranked]:
     return out + [Ranked(None, v.code, v.name, None) for v in values if v.value is None]
 
 
-def _drill_children(ind: Indicator, reg: Region) -> list[Region]:
-    kids = region_index().children.get(reg.code, [])
+def _drill_children(ind: Indicator, reg: Region, regions: RegionIndex) -> list[Region]:
+    kids = regions.children.get(reg.code, [])
     if not kids:
         raise InvalidInput(f"{reg.name}没有下级地区，无法下钻")
     deepest = max(k.level for k in kids)
@@ -329,7 +337,7 @@ def region_value(indicator: str, region: str, period: str, scope: Scope) -> Valu
         return Value(reg.code, reg.name, None, 0, 0)
     with store.engine().connect() as conn:
         accs = _gather(conn, [ind], [reg.code], [per.text])
-        expected = _expected(conn, [reg.code])
+        expected = _expected(conn, [reg.code], {ind.lowest_level})
     return _value(ind, reg, accs.get((ind.code, reg.code, per.text)), expected)
 
 
@@ -341,11 +349,11 @@ def children_values(indicator: str, parent: str, period: str, scope: Scope) -> t
         InvalidInput: the children lie below the indicator's lowest level (or there are none).
     """
     ind, reg, per = _context(indicator, parent, period, scope)
-    kids = _drill_children(ind, reg)
+    kids = _drill_children(ind, reg, _snapshot().regions)
     codes = [k.code for k in kids]
     with store.engine().connect() as conn:
         accs = _gather(conn, [ind], codes, [per.text])
-        expected = _expected(conn, codes)
+        expected = _expected(conn, codes, {ind.lowest_level})
     parts = [accs.get((ind.code, k.code, per.text)) for k in kids]
     values = [_value(ind, k, part, expected) for k, part in zip(kids, parts, strict=True)]
     total = _combine(parts)
@@ -357,20 +365,53 @@ def children_values(indicator: str, parent: str, period: str, scope: Scope) -> t
 def series(
     indicator: str, region: str, scope: Scope, start: str | None = None, end: str | None = None
 ) -> list[tuple[str, float | None]]:
-    """(period, value) from the first to the last period with data (or ``start``..``end``), gaps None."""
+    """(period, value) from the region's first to last period with data (or ``start``..``end``).
+
+    Periods in between without data give None, so a chart shows the gap.
+    """
     ind, reg, _ = _context(indicator, region, None, scope)
     first = parse_period(start, ind.frequency) if start else None
     last = parse_period(end, ind.frequency) if end else None
     if reg.level > ind.lowest_level:
         return []
     with store.engine().connect() as conn:
-        accs = _gather(conn, [ind], [reg.code], None, first and first.text, last and last.text)
-    found = sorted(parse_period(key[2]) for key in accs)
-    if not found and not (first and last):
-        return []
-    period, stop, out = first or found[0], last or found[-1], []
-    while period <= stop:
-        out.append((period.text, _finish(ind, accs.get((ind.code, reg.code, period.text)))))
+        if first is None or last is None:
+            lo, hi = _stored_span(conn, ind)
+            if lo is None:
+                return []
+            first, last = first or lo, last or hi
+        periods = _periods_between(first, last)
+        accs = _gather(conn, [ind], [reg.code], [p.text for p in periods])
+    out = [(p.text, _finish(ind, accs.get((ind.code, reg.code, p.text)))) for p in periods]
+    head = 0 if start else next((n for n, (_, v) in enumerate(out) if v is not None), len(out))
+    tail = len(out) if end else max((n + 1 for n, (_, v) in enumerate(out) if v is not None), default=0)
+    return out[head:tail]
+
+
+def _data_code(ind: Indicator) -> str:
+    """The indicator whose observations carry the data (a ratio stores none of its own)."""
+    return ind.numerator if ind.aggregation == "ratio" and ind.numerator else ind.code
+
+
+def _stored_span(conn: Connection, ind: Indicator) -> tuple[Period | None, Period | None]:
+    """First and last stored period of the indicator anywhere (two index lookups)."""
+    o = observation.c
+    where = o.indicator_code == _data_code(ind)
+    lo, hi = conn.execute(
+        select(
+            select(func.min(o.period)).where(where).scalar_subquery(),
+            select(func.max(o.period)).where(where).scalar_subquery(),
+        )
+    ).one()
+    if lo is None:
+        return None, None
+    return parse_period(lo, ind.frequency), parse_period(hi, ind.frequency)
+
+
+def _periods_between(first: Period, last: Period) -> list[Period]:
+    out, period = [], first
+    while period <= last and len(out) < 1200:  # a century of months at most
+        out.append(period)
         period = period.next()
     return out
 
@@ -433,7 +474,7 @@ def target_progress(indicator: str, region: str, period: str, scope: Scope) -> P
 @versioned
 def ranking(indicator: str, parent: str, period: str, scope: Scope) -> list[Ranked]:
     """The parent's children best first (``direction`` -1: lowest first); ties share a rank."""
-    ind = get_indicator(indicator)
+    ind = lookup(_snapshot().indicators, indicator)
     _, kids = children_values(indicator, parent, period, scope)
     return _rank(ind, kids)
 
@@ -455,8 +496,8 @@ def rank_among_siblings(indicator: str, region: str, period: str, scope: Scope) 
 @versioned
 def latest_period(indicator: str, scope: Scope) -> str | None:
     """The newest period with lowest-level data somewhere in the scope."""
-    ind = get_indicator(indicator)
-    code = ind.numerator if ind.aggregation == "ratio" and ind.numerator else ind.code
+    ind = lookup(_snapshot().indicators, indicator)
+    code = _data_code(ind)
     o, c = observation.c, region_closure.c
     newest = select(func.max(o.period)).where(o.indicator_code == code)
     with store.engine().connect() as conn:
@@ -489,11 +530,13 @@ def _profile_periods(inds: list[Indicator], pers: dict[str, Period], goals: dict
     return sorted(wanted)
 
 
-def _sibling_ranks(conn: Connection, inds: list[Indicator], reg: Region, pers: dict, scope: Scope) -> dict:
+def _sibling_ranks(
+    conn: Connection, inds: list[Indicator], reg: Region, pers: dict, scope: Scope, regions
+) -> dict:
     """(n, m) per indicator among the region's siblings, from one batch query."""
     if reg.parent is None or not scope.contains(reg.parent):
         return {}
-    sibs = [s for s in region_index().children.get(reg.parent, []) if s.level == reg.level]
+    sibs = [s for s in regions.children.get(reg.parent, []) if s.level == reg.level]
     accs = _gather(conn, inds, [s.code for s in sibs], sorted({p.text for p in pers.values()}))
     ranks = {}
     for ind in inds:
@@ -512,17 +555,18 @@ def region_profile(region: str, period: str, scope: Scope) -> list[dict]:
     Keys: code, name, unit, theme, period (converted with ``period_for``), value, yoy, progress,
     rank ((n, m) or None), reported, expected, decimals, direction. Four queries in all.
     """
-    reg = region_index().get(scope.check(region))
+    snap = _snapshot()
+    reg = snap.regions.get(scope.check(region))
     month = parse_period(period, "month")
-    inds = [i for i in list_indicators() if reg.level <= i.lowest_level]
+    inds = [i for i in snap.indicators.values() if reg.level <= i.lowest_level]
     pers = {i.code: parse_period(period_for(i.frequency, month.text)) for i in inds}
     if not inds:
         return []
     with store.engine().connect() as conn:
         goals = _targets(conn, [i.code for i in inds], reg.code, {p.year for p in pers.values()})
         accs = _gather(conn, inds, [reg.code], _profile_periods(inds, pers, goals))
-        expected = _expected(conn, [reg.code])
-        ranks = _sibling_ranks(conn, inds, reg, pers, scope)
+        expected = _expected(conn, [reg.code], {i.lowest_level for i in inds})
+        ranks = _sibling_ranks(conn, inds, reg, pers, scope, snap.regions)
     return [_profile_row(ind, reg, pers[ind.code], accs, expected, goals, ranks) for ind in inds]
 
 

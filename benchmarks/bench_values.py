@@ -1,0 +1,194 @@
+"""Time ``children_values`` (uncached and cached) for 湛江 and for the province.
+
+Builds, once, a store with the real Guangdong hierarchy (26,842 villages) and synthetic
+village-level observations for a ``sum`` and a ``ratio`` indicator over two months, then prints
+p50/p95 in milliseconds. SQLite always; PostgreSQL too when COCKPIT_TEST_DATABASE_URL is set
+(schema ``bench_values``, reused). ``--store URL --sum CODE --ratio CODE --period P`` times an
+existing store instead (e.g. the demo store), without building anything.
+
+    .venv/bin/python benchmarks/bench_values.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, insert, select, text
+
+from data_access import store, values
+from data_access.cache import clear
+from data_access.regions import load_regions, region_index
+from data_access.schema import indicator, observation, region
+from data_access.scope import Scope
+from data_access.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+PERIODS = ("2026-09", "2026-10")
+BASE = {
+    "theme": "programme",
+    "definition": "",
+    "source_dept": "",
+    "frequency": "month",
+    "value_type": "flow",
+    "weight": None,
+    "direction": 1,
+    "decimals": 1,
+    "min_value": None,
+    "max_value": None,
+    "lowest_level": 5,
+    "sort_order": 0,
+    "headline": False,
+}
+INDICATORS = [
+    {
+        "code": "bench_sum",
+        "name": "基准求和",
+        "unit": "万元",
+        "aggregation": "sum",
+        "numerator": None,
+        "denominator": None,
+        "factor": 1.0,
+    },
+    {
+        "code": "bench_num",
+        "name": "基准分子",
+        "unit": "件",
+        "aggregation": "sum",
+        "numerator": None,
+        "denominator": None,
+        "factor": 1.0,
+    },
+    {
+        "code": "bench_den",
+        "name": "基准分母",
+        "unit": "件",
+        "aggregation": "sum",
+        "numerator": None,
+        "denominator": None,
+        "factor": 1.0,
+    },
+    {
+        "code": "bench_rate",
+        "name": "基准比率",
+        "unit": "%",
+        "aggregation": "ratio",
+        "numerator": "bench_num",
+        "denominator": "bench_den",
+        "factor": 100.0,
+    },
+]
+
+
+def build(url: str) -> None:
+    """Configure the store at ``url``; fill it once with the province and synthetic data."""
+    store.configure(get_settings(database_url=url, cache_url=""))
+    if store.get_meta("bench_values") == "1":
+        return
+    started = time.perf_counter()
+    rng = random.Random(2026)
+    with store.engine().begin() as conn:
+        load_regions(conn, "440000")
+        conn.execute(insert(indicator), [{**BASE, **row} for row in INDICATORS])
+        villages = conn.execute(select(region.c.code).where(region.c.level == 5)).scalars().all()
+        now = datetime(2026, 11, 1)
+        rows = []
+        for period in PERIODS:
+            for code in villages:
+                den = rng.randint(50, 500)
+                for ind, value in (
+                    ("bench_sum", rng.uniform(10, 200)),
+                    ("bench_num", rng.randint(0, den)),
+                    ("bench_den", den),
+                ):
+                    if rng.random() < 0.97:  # some villages miss a figure: completeness < 100 %
+                        rows.append(
+                            {
+                                "indicator_code": ind,
+                                "region_code": code,
+                                "period": period,
+                                "value": float(value),
+                                "reported_at": now,
+                            }
+                        )
+        for start in range(0, len(rows), 20000):
+            conn.execute(insert(observation), rows[start : start + 20000])
+        store.set_meta(conn, "bench_values", "1")
+        store.bump_version(conn)
+    print(
+        f"  built store: {len(villages)} villages, {len(rows)} observations in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds over ``runs`` calls."""
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+
+
+def report(label: str, indicators: list[str], period: str, runs: int) -> None:
+    region_index()  # warm the region index once, as a running server has it
+    for root in ("440800", "440000"):
+        scope = Scope.of(root)
+        for code in indicators:
+            values.children_values.uncached(code, root, period, scope)  # warm connections / pages
+            p50, p95 = timed(
+                lambda c=code, s=scope, r=root: values.children_values.uncached(c, r, period, s), runs
+            )
+            values.children_values(code, root, period, scope)
+            c50, c95 = timed(
+                lambda c=code, s=scope, r=root: values.children_values(c, r, period, s), runs * 5
+            )
+            parent, kids = values.children_values(code, root, period, scope)
+            print(
+                f"  {label:10} {root} {code:12} {len(kids):3} children "
+                f"{parent.reported}/{parent.expected} reported | uncached p50 {p50:7.2f} ms p95 {p95:7.2f} ms"
+                f" | cached p50 {c50:6.3f} ms p95 {c95:6.3f} ms"
+            )
+
+
+def pg_url(base: str) -> str:
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text('CREATE SCHEMA IF NOT EXISTS "bench_values"'))
+    admin.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options={quote('-csearch_path=bench_values')}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--store", help="time an existing store (e.g. the demo) instead of building one")
+    parser.add_argument("--sum", default="bench_sum")
+    parser.add_argument("--ratio", default="bench_rate")
+    parser.add_argument("--period", default=PERIODS[-1])
+    args = parser.parse_args()
+    if args.store:
+        store.configure(get_settings(database_url=args.store, cache_url=""))
+        report("store", [args.sum, args.ratio], args.period, args.runs)
+        return
+    targets = [("sqlite", f"sqlite:///{ROOT / 'instance' / 'bench' / 'bench_values.db'}")]
+    if os.environ.get("COCKPIT_TEST_DATABASE_URL"):
+        targets.append(("postgresql", pg_url(os.environ["COCKPIT_TEST_DATABASE_URL"])))
+    for label, url in targets:
+        print(f"{label}: children_values, {args.runs} runs each")
+        build(url)
+        clear()
+        report(label, [args.sum, args.ratio], args.period, args.runs)
+        store.engine().dispose()
+
+
+if __name__ == "__main__":
+    main()
