@@ -87,9 +87,18 @@ def read_geo_file(path: Path) -> gpd.GeoDataFrame:
         raise ValidationError(
             f"无法读取为地理文件（支持 GeoJSON、Shapefile、GeoPackage）：{exc}", file=name
         ) from exc
+    if not isinstance(frame, gpd.GeoDataFrame) or not _has_geometry(frame):
+        raise ValidationError("不是地理文件：没有几何列（支持 GeoJSON、Shapefile、GeoPackage）", file=name)
     if len(frame) == 0 or frame.geometry.isna().all() or frame.geometry.is_empty.all():
         raise ValidationError("文件中没有要素", file=name)
     return frame
+
+
+def _has_geometry(frame: gpd.GeoDataFrame) -> bool:
+    try:
+        return frame.geometry.name in frame.columns
+    except AttributeError:  # a GeoDataFrame without an active geometry column
+        return False
 
 
 def to_wgs84(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
