@@ -134,10 +134,24 @@ def region_href(indicator: str, month: str) -> Callable[[str], str]:
     return lambda code: map_href(short_code(code), indicator, month)
 
 
-def _merge_search(search: str | None, **changes: str) -> str:
+def picked_href(pathname: str, search: str | None, trigger: object, value: object) -> str | None:
+    """The URL after a picker changed (``trigger`` is its pattern id); None when nothing changes."""
+    if not isinstance(trigger, dict) or not value:
+        return None
+    key = "period" if trigger.get("type") == THEME_PERIOD else "indicator"
     params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
-    params.update({k: v for k, v in changes.items() if v})
-    return "?" + urlencode(params)
+    params[key] = str(value)
+    href = f"{pathname}?{urlencode(params)}"
+    return None if href == f"{pathname}{search or ''}" else href
+
+
+def clicked_href(trigger: object, click: dict | None) -> str | None:
+    """``/map`` at the region clicked on a theme map; None for a camera point or an empty click."""
+    points = (click or {}).get("points") or []
+    location = points[0].get("location") if points else None
+    if not isinstance(trigger, dict) or not location:
+        return None
+    return map_href(short_code(str(location)), trigger["indicator"], trigger["period"])
 
 
 @callback(
@@ -150,12 +164,8 @@ def _merge_search(search: str | None, **changes: str) -> str:
 )
 def _pick(months: list, indicators: list, pathname: str, search: str) -> str:
     """A new month or indicator: the same page at the new URL (Dash's router rebuilds it)."""
-    trig = dash.ctx.triggered_id
-    if not isinstance(trig, dict) or not dash.ctx.triggered[0].get("value"):
-        return dash.no_update
-    key = "period" if trig["type"] == THEME_PERIOD else "indicator"
-    href = f"{pathname}{_merge_search(search, **{key: dash.ctx.triggered[0]['value']})}"
-    return dash.no_update if href == f"{pathname}{search or ''}" else href
+    value = dash.ctx.triggered[0].get("value") if dash.ctx.triggered else None
+    return picked_href(pathname, search, dash.ctx.triggered_id, value) or dash.no_update
 
 
 @callback(
@@ -165,10 +175,5 @@ def _pick(months: list, indicators: list, pathname: str, search: str) -> str:
 )
 def _open_map(clicks: list) -> str:
     """A click on a region of a theme map opens the drill-down map at that region."""
-    trig = dash.ctx.triggered_id
-    data = dash.ctx.triggered[0].get("value") if dash.ctx.triggered else None
-    points = (data or {}).get("points") or []
-    location = points[0].get("location") if points else None
-    if not isinstance(trig, dict) or not location:
-        return dash.no_update  # a camera point or an empty click
-    return map_href(short_code(location), trig["indicator"], trig["period"])
+    click = dash.ctx.triggered[0].get("value") if dash.ctx.triggered else None
+    return clicked_href(dash.ctx.triggered_id, click) or dash.no_update
