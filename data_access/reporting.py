@@ -311,13 +311,30 @@ def children_tallies(
     ]
 
 
+GRASSROOTS = (4, 5)
+
+
+def _months_until(scope: Scope, end: str | None, last: int) -> list[str]:
+    if end is not None:
+        parse_period(end, "month")
+    return [m for m in report_months(scope) if end is None or m <= end][-last:]
+
+
 @versioned
 def trend(
-    region: str, scope: Scope, task: str | None = None, today: str | None = None, last: int = 12
+    region: str,
+    scope: Scope,
+    task: str | None = None,
+    today: str | None = None,
+    last: int = 12,
+    end: str | None = None,
 ) -> list[Tally]:
-    """Completeness and timeliness per month for the last ``last`` months with rounds, oldest first."""
+    """Completeness and timeliness per month for the last ``last`` months with rounds, oldest first.
+
+    ``end`` (a month) stops the series there, e.g. at the month the page shows.
+    """
     region12 = scope.check(region)
-    months = report_months(scope)[-last:]
+    months = _months_until(scope, end, last)
     periods = [p for m in months for p in periods_ending_in(m)]
     rows = _counts([submission.c.period], _filters(region12, periods, _check_task(task)), _today(today))
     sums: dict[str, list[int]] = {m: [0, 0, 0, 0] for m in months}
@@ -328,11 +345,8 @@ def trend(
     return [Tally(m, m, *sums[m]) for m in months if sums[m][0]]
 
 
-GRASSROOTS = (4, 5)
-
-
 @versioned
-def burden_trend(region: str, scope: Scope, last: int = 12) -> list[Burden]:
+def burden_trend(region: str, scope: Scope, last: int = 12, end: str | None = None) -> list[Burden]:
     """Forms asked of each town and village below the region per month (is the burden falling?).
 
     One entry per month with rounds and per grassroots level that exists below the region.
@@ -340,7 +354,7 @@ def burden_trend(region: str, scope: Scope, last: int = 12) -> list[Burden]:
     target = get_region(region, scope)
     units = {target.level: 1, **count_by_level(target.code, scope)}
     levels = [lv for lv in GRASSROOTS if units.get(lv)]
-    months = report_months(scope)[-last:]
+    months = _months_until(scope, end, last)
     periods = [p for m in months for p in periods_ending_in(m)]
     cols = [submission.c.period, region_closure.c.descendant_level]
     where = _filters(target.code, periods, None) + [region_closure.c.descendant_level.in_(levels)]

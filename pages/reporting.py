@@ -164,13 +164,13 @@ def build_body(place: Region, month: str, task: str | None, scope: Scope) -> htm
             _two(
                 _panel(
                     "报送完整率与及时率趋势（%）",
-                    f"{place.name} · {task_name} · 近 12 个报告期",
-                    _graph(TREND, trend_figure(reporting.trend(place.code, scope, task, today))),
+                    f"{place.name} · {task_name} · 截至{period}的 12 个报告期",
+                    _graph(TREND, trend_figure(reporting.trend(place.code, scope, task, today, end=month))),
                 ),
                 _panel(
                     "基层单位每月应报表数（份/个）",
-                    f"{place.name} · 全部报表任务 · 近 12 个报告期",
-                    _graph(BURDEN, burden_figure(reporting.burden_trend(place.code, scope))),
+                    f"{place.name} · 全部报表任务 · 截至{period}的 12 个报告期",
+                    _graph(BURDEN, burden_figure(reporting.burden_trend(place.code, scope, end=month))),
                 ),
             ),
             _panel("逾期未报单位", where, _overdue(place, month, task, scope, today), OVERDUE),

@@ -337,3 +337,16 @@ def test_rep014_demo_store_is_judged_at_its_as_of_day(reporting_store):
     assert reporting.reference_date() == BETWEEN
     assert _counts(reporting.region_tally("990100", "2026-09", SCOPE)) == (8, 5, 3, 2)
     assert reporting.default_month(SCOPE) == "2026-08"
+
+
+def test_rep015_trends_stop_at_the_month_shown(reporting_store):
+    assert [t.key for t in reporting.trend("990100", SCOPE, today=AFTER, end="2026-08")] == [
+        "2025-12",
+        "2026-08",
+    ]
+    assert [t.key for t in reporting.trend("990100", SCOPE, today=AFTER, end="2026-07", last=1)] == [
+        "2025-12"
+    ]
+    assert {b.month for b in reporting.burden_trend("990100", SCOPE, end="2026-08")} == {"2025-12", "2026-08"}
+    with pytest.raises(InvalidInput):
+        reporting.trend("990100", SCOPE, end="2026-Q3")

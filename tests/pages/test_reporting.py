@@ -173,6 +173,6 @@ def test_rep108_charts_have_units_and_figures(reporting_app, page):
         ("村（社区）", [0.0, 1.0, 1.0]),
     ]
     titles = [text(n) for n in walk(root) if getattr(n, "className", "") == "panel-title"]
-    assert any(t.startswith("报送完整率与及时率趋势（%）") and "近 12 个报告期" in t for t in titles)
+    assert any(t.startswith("报送完整率与及时率趋势（%）") and "12 个报告期" in t for t in titles)
     notes = [text(n) for n in walk(root) if getattr(n, "className", "") == "source-note"]
     assert len(notes) == 7 and all(n.startswith("数据来源") for n in notes)
