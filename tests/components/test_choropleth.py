@@ -1,0 +1,100 @@
+"""``choropleth_figure``: offline style, colours by direction, grey 未报送, hover, outline, view."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+
+from components.choropleth import NO_DATA_LABEL, SCHEMATIC_NOTE, choropleth_figure, fit_view, format_value
+
+URL = "/geo/440800000000.geojson"
+BOUNDS = (109.66, 20.22, 110.97, 21.96)
+
+
+def figure(**kw) -> go.Figure:
+    args = {"unit": "亿元", "bounds": BOUNDS, "title": "地区生产总值"} | kw
+    return choropleth_figure(
+        URL,
+        ["440802000000", "440803000000", "440804000000"],
+        ["赤坎区", "霞山区", "坡头区"],
+        [12.5, None, 30.0],
+        **args,
+    )
+
+
+def test_cho001_geometry_is_a_url_and_traces_carry_codes_and_values():
+    fig = figure()
+    text = fig.to_json()
+    assert '"coordinates"' not in text  # the figure carries no geometry
+    values = [t for t in fig.data if t.showscale is not False]
+    assert len(values) == 1
+    (trace,) = values
+    assert isinstance(trace, go.Choroplethmap) and trace.geojson == URL
+    assert trace.featureidkey == "properties.code"
+    assert list(trace.locations) == ["440802000000", "440804000000"] and list(trace.z) == [12.5, 30.0]
+    assert trace.colorbar.title.text == "亿元"
+    assert list(trace.customdata[0]) == ["赤坎区", "12.5 亿元"]
+    assert "%{customdata[0]}" in trace.hovertemplate
+
+
+def test_cho002_missing_values_are_grey_and_labelled():
+    fig = figure()
+    grey = [t for t in fig.data if t.showscale is False]
+    assert len(grey) == 1 and list(grey[0].locations) == ["440803000000"]
+    assert {c for _, c in grey[0].colorscale} == {"#c3c8cf"}
+    assert NO_DATA_LABEL in grey[0].hovertemplate
+    assert any(NO_DATA_LABEL in a.text for a in fig.layout.annotations)
+
+
+def test_cho003_direction_reverses_the_greens():
+    up = [t for t in figure(direction=1).data if t.showscale is not False][0]
+    down = [t for t in figure(direction=-1).data if t.showscale is not False][0]
+    assert up.reversescale is False and down.reversescale is True
+    assert up.colorscale[-1][1] == "#00441b"  # higher is darker green
+
+
+def test_cho004_offline_style_and_outline_layer():
+    fig = figure(outline="/geo/outline/440800000000.geojson")
+    style = fig.layout.map.style
+    assert isinstance(style, dict) and style["sources"] == {}
+    assert "glyphs" not in style and "sprite" not in style
+    assert "http" not in json.dumps(style)
+    (layer,) = fig.layout.map.layers
+    assert layer.source == "/geo/outline/440800000000.geojson" and layer.type == "line"
+
+
+def test_cho005_schematic_note_only_when_schematic():
+    assert any(SCHEMATIC_NOTE in a.text for a in figure(schematic=True).layout.annotations)
+    assert not any(SCHEMATIC_NOTE in a.text for a in figure(schematic=False).layout.annotations)
+
+
+def test_cho006_view_fits_the_bounds():
+    centre, zoom = fit_view(BOUNDS, (900, 600))
+    assert centre["lon"] == pytest.approx(110.315)
+    assert 21.0 < centre["lat"] < 21.2  # Mercator middle, a little north of the arithmetic one
+    # 1.31° of longitude into ~800 px: 512·2^z·1.31/360 ≈ 800 → z ≈ 8.7; latitude 1.74° limits more.
+    assert 7.4 < zoom < 8.0
+    _, closer = fit_view((110.0, 21.0, 110.1, 21.1), (900, 600))
+    assert closer > zoom + 3
+    fig = figure()
+    assert fig.layout.map.zoom == zoom and fig.layout.map.center.lon == pytest.approx(110.315)
+
+
+def test_cho007_all_missing_draws_only_grey():
+    fig = choropleth_figure(URL, ["a", "b"], ["甲", "乙"], [None, float("nan")], unit="%", bounds=BOUNDS)
+    assert len(fig.data) == 1 and fig.data[0].showscale is False
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "text"),
+    [
+        (1234.567, "亿元", 1, "1,234.6 亿元"),
+        (95.0, "%", 1, "95.0%"),
+        (None, "个", 0, "未报送"),
+        (7, "个", 0, "7 个"),
+    ],
+)
+def test_cho008_format_value(value, unit, decimals, text):
+    assert format_value(value, unit, decimals) == text

@@ -1,0 +1,109 @@
+"""``/geo/<code>.geojson``: status codes, scope, ETag and 304, gzip, the outline layer."""
+
+from __future__ import annotations
+
+import gzip
+
+import orjson
+import pytest
+from flask import Flask
+
+import geo.serve
+from data_access import store
+from data_access.cache import init_cache
+from data_access.scope import Scope
+from geo.serve import geojson_url, outline_url
+
+from .conftest import LEIZHOU
+
+
+@pytest.fixture
+def client(zhanjiang_shared):
+    server = Flask(__name__)
+    init_cache(server, zhanjiang_shared)
+    server.register_blueprint(geo.serve.bp)
+    return server.test_client()
+
+
+@pytest.mark.parametrize("code", ["440882", "440882000000", LEIZHOU])
+def test_geo301_any_code_form_gives_the_children(client, code):
+    response = client.get(f"/geo/{code}.geojson")
+    assert response.status_code == 200
+    assert response.content_type == "application/geo+json"
+    data = orjson.loads(response.data)
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 22
+    assert {f["properties"]["code"][:6] for f in data["features"]} == {"440882"}
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/geo/440800.geojson", 200),
+        ("/geo/440882100.geojson", 200),  # a town: its villages
+        ("/geo/440882.geojson?level=5", 200),  # a county: all its villages
+        ("/geo/440882999.geojson", 404),  # unknown town
+        ("/geo/4408821.geojson", 404),  # malformed
+        ("/geo/abc.geojson", 404),
+        ("/geo/440882100201.geojson", 404),  # a village has no children
+        ("/geo/440882.geojson?level=3", 404),  # not below the county
+        ("/geo/440000.geojson", 403),  # the province is outside 湛江's scope
+        ("/geo/441900.geojson", 403),
+        ("/geo/outline/440882.geojson", 200),
+        ("/geo/outline/440000.geojson", 403),
+    ],
+)
+def test_geo302_status_codes(client, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    if status != 200:
+        assert response.content_type.startswith("application/json")
+        assert orjson.loads(response.data)["error"]
+
+
+def test_geo303_etag_and_304(client):
+    first = client.get("/geo/440800.geojson")
+    etag = first.headers["ETag"]
+    assert etag == f'"{store.data_version()}-440800000000-3"'
+    assert "max-age=300" in first.headers["Cache-Control"] and "private" in first.headers["Cache-Control"]
+    again = client.get("/geo/440800.geojson", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    other = client.get("/geo/440882.geojson", headers={"If-None-Match": etag})
+    assert other.status_code == 200  # another layer's tag does not match
+    with store.engine().begin() as conn:
+        store.bump_version(conn)  # any write: the old tag no longer validates
+    assert client.get("/geo/440800.geojson", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_geo304_gzip_when_accepted(client):
+    plain = client.get("/geo/440882.geojson?level=5")
+    packed = client.get("/geo/440882.geojson?level=5", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 4
+    assert len(orjson.loads(plain.data)["features"]) == 485
+
+
+def test_geo305_outline_is_the_parent(client):
+    data = orjson.loads(client.get(outline_url(LEIZHOU)).data)
+    assert [f["properties"]["code"] for f in data["features"]] == [LEIZHOU]
+    assert data["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert geojson_url(LEIZHOU) == f"/geo/{LEIZHOU}.geojson"
+
+
+def test_geo306_scope_comes_from_the_server(client, monkeypatch):
+    monkeypatch.setattr(geo.serve, "current_scope", lambda: Scope.of("440882"))
+    assert client.get("/geo/440882.geojson").status_code == 200
+    assert client.get("/geo/440800.geojson").status_code == 403
+    assert client.get("/geo/440881.geojson").status_code == 403
+
+
+def test_geo307_registered_in_the_app_behind_login(zhanjiang_shared):
+    from app import create_app
+
+    anonymous = create_app(zhanjiang_shared).server.test_client().get("/geo/440800.geojson")
+    assert anonymous.status_code == 401  # the access guard covers /geo too
+    response = (
+        create_app(zhanjiang_shared, login_disabled=True).server.test_client().get("/geo/440800.geojson")
+    )
+    assert response.status_code == 200 and len(orjson.loads(response.data)["features"]) == 9
