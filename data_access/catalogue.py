@@ -77,13 +77,13 @@ rural_population | 农村常住人口 | 万人 | economy | quarter | stock | sum
 urban_income | 城镇居民人均可支配收入 | 元 | economy | quarter | cumulative | weighted_mean | 3 | urban_population | - | + | 0 | 200000 | - | 统计局 | 本年累计城镇居民人均可支配收入；上级数值按城镇常住人口加权，不作简单平均。
 rural_income | 农村居民人均可支配收入 | 元 | economy | quarter | cumulative | weighted_mean | 3 | rural_population | - | + | 0 | 150000 | * | 统计局 | 本年累计农村居民人均可支配收入；上级数值按农村常住人口加权，不作简单平均。
 # 政务服务 — towns (便民服务中心) and villages (粤智助).
-items_handled | 政务服务办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月镇（街道）便民服务中心受理并办结的政务服务事项件数。
-items_online | 网上办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月通过广东政务服务网、粤省事等渠道网上办结的件数。
+items_handled | 政务服务办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e6 | - | 政务服务和数据管理局 | 当月镇（街道）便民服务中心受理并办结的政务服务事项件数。
+items_online | 网上办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e6 | - | 政务服务和数据管理局 | 当月通过广东政务服务网、粤省事等渠道网上办结的件数。
 online_rate | 网上办理率 | % | services | month | flow | ratio | 4 | items_online/items_handled | 100 | + | 1 | 100 | * | 政务服务和数据管理局 | 网上办件量 ÷ 政务服务办件量 × 100。
-items_on_spot | 即办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月受理后当场办结的件数。
+items_on_spot | 即办件量 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e6 | - | 政务服务和数据管理局 | 当月受理后当场办结的件数。
 on_spot_rate | 即办率 | % | services | month | flow | ratio | 4 | items_on_spot/items_handled | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 即办件量 ÷ 政务服务办件量 × 100。
-ratings_good | 好评数 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月“好差评”系统中“非常满意”和“满意”的评价数。
-ratings_total | 评价总数 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e+06 | - | 政务服务和数据管理局 | 当月“好差评”系统收到的评价总数。
+ratings_good | 好评数 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e6 | - | 政务服务和数据管理局 | 当月“好差评”系统中“非常满意”和“满意”的评价数。
+ratings_total | 评价总数 | 件 | services | month | flow | sum | 4 | - | - | + | 0 | 1e6 | - | 政务服务和数据管理局 | 当月“好差评”系统收到的评价总数。
 satisfaction | 好评率 | % | services | month | flow | ratio | 4 | ratings_good/ratings_total | 100 | + | 2 | 100 | - | 政务服务和数据管理局 | 好评数 ÷ 评价总数 × 100（政务服务“好差评”）。
 villages_total | 行政村（社区）数 | 个 | services | month | stock | sum | 5 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 每个村（社区）月末计 1，作为覆盖率的分母。
 kiosk_villages | 已布设粤智助的村（社区） | 个 | services | month | stock | sum | 5 | - | - | + | 0 | 1 | - | 政务服务和数据管理局 | 月末已布设“粤智助”政府服务自助机的村（社区）计 1，否则计 0。
@@ -104,7 +104,7 @@ sewage_treatment_rate | 农村生活污水治理率 | % | programme | quarter | 
 projects_planned | 典型镇村建设项目数 | 个 | programme | month | stock | sum | 4 | - | - | + | 0 | 500 | - | 百千万工程指挥部办公室 | 本年度列入典型镇、典型村培育计划的建设项目数。
 projects_completed | 典型镇村项目完工数 | 个 | programme | month | cumulative | sum | 4 | - | - | + | 0 | 500 | - | 百千万工程指挥部办公室 | 本年累计完工的典型镇村建设项目数。
 project_completion_rate | 典型镇村项目完工率 | % | programme | month | cumulative | ratio | 4 | projects_completed/projects_planned | 100 | + | 1 | 100 | - | 百千万工程指挥部办公室 | 本年累计完工项目数 ÷ 计划项目数 × 100。
-project_investment | 典型镇村项目完成投资 | 万元 | programme | month | cumulative | sum | 4 | - | - | + | 1 | 1e+06 | - | 百千万工程指挥部办公室 | 本年累计完成的典型镇村建设项目投资。
+project_investment | 典型镇村项目完成投资 | 万元 | programme | month | cumulative | sum | 4 | - | - | + | 1 | 1e6 | - | 百千万工程指挥部办公室 | 本年累计完成的典型镇村建设项目投资。
 # 数字基础设施 — 政务外网 by level, 一网共享, cameras, platform accounts.
 govnet_city_units | 市直单位数 | 个 | infrastructure | month | stock | sum | 2 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 应接入政务外网的市直单位数。
 govnet_city_connected | 政务外网已接入市直单位数 | 个 | infrastructure | month | stock | sum | 2 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 月末已接入政务外网的市直单位数。
@@ -129,12 +129,12 @@ camera_online_rate | 视频点位在线率 | % | infrastructure | month | stock 
 camera_connected_rate | 视频点位联网率 | % | infrastructure | month | stock | ratio | 4 | cameras_connected/cameras_total | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 接入省平台点位数 ÷ 视频监控点位数 × 100。
 platform_accounts | 驾驶舱平台开通账号数 | 个 | infrastructure | month | stock | sum | 3 | - | - | + | 0 | 100000 | - | 政务服务和数据管理局 | 月末在百千万工程驾驶舱平台开通的县、镇、村用户账号数。
 # 填表报数 — counted from submissions: the county itself and its towns and villages.
-reports_expected | 应报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e+06 | - | 百千万工程指挥部办公室 | 当月到期、本县（市、区）及所辖镇村应填报的报表份数。
-reports_submitted | 已报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e+06 | - | 百千万工程指挥部办公室 | 当月到期报表中已提交的份数（含逾期提交）。
-reports_on_time | 按时报送表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e+06 | - | 百千万工程指挥部办公室 | 当月到期报表中在截止日期前提交的份数。
-reports_overdue | 逾期及未报表数 | 份 | reporting | month | flow | sum | 3 | - | - | - | 0 | 1e6 | - | 百千万工程指挥部办公室 | 当月到期报表中未按时报送（逾期提交或至今未报）的份数，越少越好。
+reports_expected | 应报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e6 | - | 百千万工程指挥部办公室 | 报告期在当月结束的各类报表中，本县（市、区）及所辖镇村应填报的份数。
+reports_submitted | 已报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e6 | - | 百千万工程指挥部办公室 | 应报表中截至数据时点已提交的份数（含逾期提交）。
+reports_on_time | 按时报送表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e6 | - | 百千万工程指挥部办公室 | 应报表中在截止日期当天或之前提交的份数。
+reports_overdue | 逾期及未报表数 | 份 | reporting | month | flow | sum | 3 | - | - | - | 0 | 1e6 | - | 百千万工程指挥部办公室 | 应报表数减按时报送表数：逾期提交、逾期未报及截至数据时点尚未报送的份数，越少越好。
 report_completeness | 报表完整率 | % | reporting | month | flow | ratio | 3 | reports_submitted/reports_expected | 100 | + | 1 | 100 | - | 百千万工程指挥部办公室 | 已报表数 ÷ 应报表数 × 100。
-report_timeliness | 报表及时率 | % | reporting | month | flow | ratio | 3 | reports_on_time/reports_expected | 100 | + | 1 | 100 | * | 百千万工程指挥部办公室 | 按时报送表数 ÷ 应报表数 × 100。
+report_timeliness | 报表及时率 | % | reporting | month | flow | ratio | 3 | reports_on_time/reports_expected | 100 | + | 1 | 100 | - | 百千万工程指挥部办公室 | 按时报送表数 ÷ 应报表数 × 100。
 """
 
 
