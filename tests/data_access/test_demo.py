@@ -385,3 +385,49 @@ def test_demo012_programme_shares_plausible(zhanjiang):
         )
     }
     assert flags == {0.0, 1.0}
+
+
+def test_demo013_periods_due_dates_and_as_of_time():
+    from data_access.demo_admin import due_date
+    from data_access.demo_base import Periods
+
+    p = Periods.ending("2026-10", 24)
+    assert (p.months[0], p.months[-1], len(p.months)) == ("2024-11", "2026-10", 24)
+    assert p.quarters == [
+        "2024-Q4",
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
+    assert p.years == ["2024", "2025"]
+    assert str(due_date("2026-10", 5)) == "2026-11-05" and str(due_date("2025-Q4", 15)) == "2026-01-15"
+    assert str(due_date("2025", 31)) == "2026-01-28"  # capped so every month has the day
+    assert demo.generated_at("2026-10").isoformat() == "2026-11-05T09:00:00"
+    assert demo.generated_at("2026-12").isoformat() == "2027-01-05T09:00:00"
+
+
+def test_demo014_city_without_counties_reports_county_figures_itself(tmp_path):
+    engine, cleanup = _fresh_engine("sqlite", tmp_path / "dg.db")
+    try:
+        _build(engine, "441900")  # 东莞市: towns hang directly off the city
+        gdp = _rows(
+            engine,
+            "SELECT region_code, value FROM observation WHERE indicator_code = 'gdp' AND period = '2025-Q4'",
+        )
+        assert len(gdp) == 1 and gdp[0][0] == "441900000000" and 10_000 < gdp[0][1] < 16_000
+        towns = _scalar(
+            engine,
+            "SELECT COUNT(DISTINCT region_code) FROM observation WHERE indicator_code = 'items_handled'",
+        )
+        assert towns == _scalar(engine, "SELECT COUNT(*) FROM region WHERE level = 4 AND code LIKE '4419%'")
+        expected = _scalar(
+            engine, "SELECT SUM(value) FROM observation WHERE indicator_code = 'reports_expected'"
+        )
+        # every round ends within the 24 months, and the city's own forms count: it stands in for a county
+        assert expected == _scalar(engine, "SELECT COUNT(*) FROM submission") > 0
+    finally:
+        cleanup()
