@@ -133,15 +133,15 @@ def progress_clause(progress: ProgressLike | None) -> str | None:
 
 def target_clause(progress: ProgressLike | None, decimals: int = 1) -> str | None:
     """For a rate (unit "%"), the target is a level, not an amount to accumulate over the year:
-    ``低于年度目标 95.0% 2.7 个百分点`` / ``高于…`` / ``达到年度目标 95.0%``."""
+    ``低于年度目标（95.0%）2.7 个百分点`` / ``高于…`` / ``达到年度目标（95.0%）``."""
     if progress is None or progress.actual is None or progress.target is None:
         return None
-    goal = f"年度目标 {number(progress.target, decimals)}%"
+    goal = f"年度目标（{number(progress.target, decimals)}%）"
     diff = progress.actual - progress.target
     size = number(abs(diff), decimals)
     if float(size.replace(",", "")) == 0:
         return f"达到{goal}"
-    return f"{'高于' if diff > 0 else '低于'}{goal} {size} 个百分点"
+    return f"{'高于' if diff > 0 else '低于'}{goal}{size} 个百分点"
 
 
 def summary_sentence(f: Figures) -> str:

@@ -162,11 +162,11 @@ def test_sum010_no_value_says_no_data_and_quantities_format():
 def test_sum011_rate_targets_compare_levels_not_the_schedule():
     # 92.3% against a target of 95%: 2.7 points below; the schedule does not apply to a rate.
     goal = progress(92.3 / 95.0, 10 / 12, target=95.0)
-    assert target_clause(goal) == "低于年度目标 95.0% 2.7 个百分点"
-    assert target_clause(progress(96.0 / 95.0, 0.5, target=95.0)) == "高于年度目标 95.0% 1.0 个百分点"
-    assert target_clause(progress(1.0, 0.5, target=95.0)) == "达到年度目标 95.0%"
+    assert target_clause(goal) == "低于年度目标（95.0%）2.7 个百分点"
+    assert target_clause(progress(96.0 / 95.0, 0.5, target=95.0)) == "高于年度目标（95.0%）1.0 个百分点"
+    assert target_clause(progress(1.0, 0.5, target=95.0)) == "达到年度目标（95.0%）"
     f = Figures("政务外网村级接入率", "%", 1, "10月", "全市", 92.3, change(11.7, "pp"), progress=goal)
     assert (
         summary_sentence(f)
-        == "10月全市政务外网村级接入率 92.3%，同比提高 11.7 个百分点；低于年度目标 95.0% 2.7 个百分点。"
+        == "10月全市政务外网村级接入率 92.3%，同比提高 11.7 个百分点；低于年度目标（95.0%）2.7 个百分点。"
     )
