@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from itertools import repeat
 
 import numpy as np
@@ -67,7 +68,7 @@ def period_end(period: str) -> date:
 
 @dataclass
 class Units:
-    """Regions of a root's subtree by level, sorted by code, with parent links as index arrays."""
+    """Regions of a root's subtree by level (sorted by code), their names, kinds, parents and points."""
 
     root: str
     codes: dict[int, list[str]]
@@ -75,7 +76,6 @@ class Units:
     kinds: dict[str, str]
     parent: dict[str, str | None]
     points: dict[str, tuple[float | None, float | None]]
-    index: dict[int, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: Connection, root12: str) -> Units:
@@ -95,7 +95,7 @@ class Units:
         codes: dict[int, list[str]] = {lv: [] for lv in range(1, 6)}
         for r in rows:
             codes[r.level].append(r.code)
-        units = cls(
+        return cls(
             root12,
             codes,
             {r.code: r.name for r in rows},
@@ -103,10 +103,8 @@ class Units:
             {r.code: r.parent_code for r in rows},
             {r.code: (r.lon, r.lat) for r in rows},
         )
-        units.index = {lv: {c: i for i, c in enumerate(cs)} for lv, cs in codes.items()}
-        return units
 
-    @property
+    @cached_property
     def counties(self) -> list[str]:
         """County-level units: counties, plus cities without counties (东莞, 中山) standing in."""
         with_county = {self.parent[c] for c in self.codes[3]}
