@@ -431,3 +431,21 @@ def test_demo014_city_without_counties_reports_county_figures_itself(tmp_path):
         assert expected == _scalar(engine, "SELECT COUNT(*) FROM submission") > 0
     finally:
         cleanup()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_demo015_a_failure_half_way_leaves_nothing_behind(backend, tmp_path, monkeypatch):
+    engine, cleanup = _fresh_engine(backend, tmp_path / "fail.db")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("camera feed unavailable")
+
+    monkeypatch.setattr(demo, "generate_cameras", broken)
+    try:
+        with pytest.raises(RuntimeError, match="camera feed"):
+            _build(engine, SMALL_ROOT)
+        for table in ("observation", "submission", "filer", "region", "indicator"):
+            assert _scalar(engine, f"SELECT COUNT(*) FROM {table}") == 0, table
+        assert _scalar(engine, "SELECT COUNT(*) FROM meta WHERE key = 'demo'") == 0
+    finally:
+        cleanup()
