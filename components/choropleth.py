@@ -14,11 +14,15 @@ import plotly.graph_objects as go
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BACKGROUND = "#f4f6f8"
+GLYPHS_URL = "/geo/glyphs/{fontstack}/{range}.pbf"  # served empty by geo.serve: nothing from outside
+# The background's id starts with "water": Plotly inserts choropleth fills right above the first
+# such layer, so the outline and label layers that follow in the style are drawn over the fills.
 OFFLINE_STYLE: dict = {
     "version": 8,
     "name": "cockpit-offline",
+    "glyphs": GLYPHS_URL,
     "sources": {},
-    "layers": [{"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}}],
+    "layers": [{"id": "water-background", "type": "background", "paint": {"background-color": BACKGROUND}}],
 }
 GREENS = [[0.0, "#e5f5e0"], [0.25, "#a1d99b"], [0.5, "#41ab5d"], [0.75, "#238b45"], [1.0, "#00441b"]]
 NO_DATA_COLOR = "#c3c8cf"
@@ -57,6 +61,46 @@ def fit_view(
     return {"lon": (west + east) / 2, "lat": centre_lat}, round(max(zoom, 0.0), 3)
 
 
+def map_style(outline: str | None = None, labels: str | None = None) -> dict:
+    """The offline style, with the parent's outline and the children's names as style layers.
+
+    Names use the browser's own CJK font (MapLibre draws CJK locally), with a white halo.
+    """
+    style = {**OFFLINE_STYLE, "sources": {}, "layers": list(OFFLINE_STYLE["layers"])}
+    if outline:
+        style["sources"]["outline"] = {"type": "geojson", "data": outline}
+        style["layers"].append(
+            {
+                "id": "outline",
+                "type": "line",
+                "source": "outline",
+                "paint": {"line-color": OUTLINE_COLOR, "line-width": 2.5},
+            }
+        )
+    if labels:
+        style["sources"]["labels"] = {"type": "geojson", "data": labels}
+        style["layers"].append(
+            {
+                "id": "labels",
+                "type": "symbol",
+                "source": "labels",
+                "layout": {
+                    "text-field": ["get", "name"],
+                    "text-font": ["Noto Sans Regular"],
+                    "text-size": 14,
+                    "text-max-width": 6,
+                    "text-padding": 2,
+                },
+                "paint": {
+                    "text-color": "#1f2933",
+                    "text-halo-color": "rgba(255,255,255,0.92)",
+                    "text-halo-width": 1.6,
+                },
+            }
+        )
+    return style
+
+
 def _note(text: str, x: float, color: str = "#37474f") -> dict:
     return {
         "text": text,
@@ -84,6 +128,7 @@ def choropleth_figure(
     title: str = "",
     direction: int = 1,
     outline: str | None = None,
+    labels: str | None = None,
     schematic: bool = False,
     decimals: int = 1,
     size: tuple[int, int] = (900, 600),
@@ -98,6 +143,7 @@ def choropleth_figure(
         bounds: ``(west, south, east, north)`` of the layer; the view is fitted to it.
         direction: 1 higher is better (darker green = higher); -1 lower is better (reversed).
         outline: URL of the parent's outline layer (``geo.serve.outline_url``), drawn on top.
+        labels: URL of the children's label points (``geo.serve.labels_url``): names on the map.
         schematic: the layer has schematic cells: the map says 示意边界.
         size: the map's expected pixel size, used to fit the view.
     """
@@ -145,17 +191,6 @@ def choropleth_figure(
             )
         )
     centre, zoom = fit_view(bounds, size)
-    layers = []
-    if outline:
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": outline,
-                "type": "line",
-                "color": OUTLINE_COLOR,
-                "line": {"width": 2.5},
-            }
-        )
     notes = []
     if missing:
         notes.append(_note(f"<span style='color:{NO_DATA_COLOR}'>■</span> {NO_DATA_LABEL}", 0.0))
@@ -168,7 +203,7 @@ def choropleth_figure(
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 18}} if title else None,
         font={"family": FONT, "size": 14},
-        map={"style": OFFLINE_STYLE, "center": centre, "zoom": zoom, "layers": layers},
+        map={"style": map_style(outline, labels), "center": centre, "zoom": zoom},
         margin={"l": 0, "r": 0, "t": 44 if title else 0, "b": 0},
         paper_bgcolor=BACKGROUND,
         annotations=notes,

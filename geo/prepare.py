@@ -2,7 +2,7 @@
 
 A layer is the FeatureCollection of one region's children (or of its descendants at one level),
 each feature with properties ``code``, ``name``, ``level``, ``schematic``; plus the parent's
-outline, the bounds and the gzipped bodies the route sends. Layers are kept in a module dict
+outline, label points, the bounds and the gzipped bodies the route sends. Layers are kept in a module dict
 keyed by store and data version, so each process derives each layer once per version.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 import orjson
 import shapely
 from shapely.geometry import mapping
+from shapely.ops import polylabel
 
 from data_access import regions, store
 from data_access.errors import NotFound
@@ -38,6 +39,8 @@ class Layer:
     body_gz: bytes
     outline: bytes
     outline_gz: bytes
+    labels: bytes  # one point per child (code, name): where the map writes its name
+    labels_gz: bytes
 
 
 def decimals_for(level: int) -> int:
@@ -84,6 +87,18 @@ def _encode(features: list[dict], bounds) -> tuple[bytes, bytes]:
     return body, gzip.compress(body, compresslevel=9, mtime=0)
 
 
+def label_point(geom: shapely.Geometry) -> shapely.Point:
+    """Where a name goes: the pole of inaccessibility of the largest part (well inside, not on an edge)."""
+    parts = list(shapely.get_parts(geom))
+    largest = max(parts, key=lambda g: g.area)
+    tolerance = max(np.sqrt(largest.area) / 50, 1e-6)
+    return polylabel(largest, tolerance=tolerance)
+
+
+def _feature(code: str, props: dict, geom: shapely.Geometry) -> dict:
+    return {"type": "Feature", "id": code, "properties": props, "geometry": mapping(geom)}
+
+
 def build_layer(code12: str, level: int | None = None) -> Layer:
     """Derive the layer of ``code12``'s children (or descendants at ``level``) from the store."""
     level, members = _members(code12, level)
@@ -96,34 +111,29 @@ def build_layer(code12: str, level: int | None = None) -> Layer:
     tolerance = max(east - west, north - south) / PIXELS
     decimals = decimals_for(level)
     geoms = [quantise(g, decimals) for g in simplify_layer(raw, tolerance)]
+    bounds = tuple(round(float(v), decimals) for v in shapely.total_bounds(geoms))
     features = [
-        {
-            "type": "Feature",
-            "id": m.code,
-            "properties": {
-                "code": m.code,
-                "name": m.name,
-                "level": m.level,
-                "schematic": stored[m.code].schematic,
-            },
-            "geometry": mapping(g),
-        }
+        _feature(
+            m.code,
+            {"code": m.code, "name": m.name, "level": m.level, "schematic": stored[m.code].schematic},
+            g,
+        )
         for m, g in zip(members, geoms, strict=True)
     ]
-    bounds = tuple(round(float(v), decimals) for v in shapely.total_bounds(geoms))
     body, body_gz = _encode(features, bounds)
-    outline_geom = quantise(shapely.union_all(geoms, grid_size=10.0**-decimals), decimals)
     parent = regions.region_index().get(code12)
-    outline_feature = {
-        "type": "Feature",
-        "id": parent.code,
-        "properties": {"code": parent.code, "name": parent.name, "level": parent.level},
-        "geometry": mapping(outline_geom),
-    }
-    outline, outline_gz = _encode([outline_feature], bounds)
+    outline_geom = quantise(shapely.union_all(geoms, grid_size=10.0**-decimals), decimals)
+    props = {"code": parent.code, "name": parent.name, "level": parent.level}
+    outline, outline_gz = _encode([_feature(parent.code, props, outline_geom)], bounds)
+    points = [quantise(label_point(g), decimals) for g in geoms]
+    labels, labels_gz = _encode(
+        [_feature(m.code, {"code": m.code, "name": m.name}, p) for m, p in zip(members, points, strict=True)],
+        bounds,
+    )
     schematic = any(stored[m.code].schematic for m in members)
+    codes = tuple(m.code for m in members)
     return Layer(
-        code12, level, tuple(m.code for m in members), bounds, schematic, body, body_gz, outline, outline_gz
+        code12, level, codes, bounds, schematic, body, body_gz, outline, outline_gz, labels, labels_gz
     )
 
 

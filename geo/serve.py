@@ -2,7 +2,8 @@
 
 Sent with an ETag (data version + code) and ``Cache-Control: private, max-age=300`` so the
 browser fetches each layer once and revalidates with ``If-None-Match`` (304); gzip when the client
-accepts it. ``/geo/outline/<code>.geojson`` is the region's own outline, drawn over the children.
+accepts it. ``/geo/outline/<code>.geojson`` is the region's own outline, drawn over the children;
+``/geo/labels/<code>.geojson`` the points where the children's names go.
 ``?level=5`` on a county gives all its villages in one layer. Errors are JSON: 404 for an unknown
 or malformed code, 403 outside the caller's scope.
 """
@@ -30,6 +31,14 @@ def geojson_url(code12: str, level: int | None = None) -> str:
 def outline_url(code12: str) -> str:
     """URL of the region's own outline layer."""
     return f"/geo/outline/{code12}.geojson"
+
+
+def labels_url(code12: str, level: int | None = None) -> str:
+    """URL of the label points of a region's children."""
+    return f"/geo/labels/{code12}.geojson" + (f"?level={level}" if level else "")
+
+
+GLYPHS_URL = "/geo/glyphs/{fontstack}/{range}.pbf"
 
 
 def _error(message: str, status: int) -> Response:
@@ -75,6 +84,25 @@ def outline_layer(code: str) -> Response:
     """The region's outline as a one-feature FeatureCollection (the union of its children)."""
     layer = _layer_for(code)
     return _send(layer, layer.outline, layer.outline_gz, f"{layer.code}-{layer.level}-outline")
+
+
+@bp.get("/geo/labels/<code>.geojson")
+def label_layer(code: str) -> Response:
+    """One point per child (``code``, ``name``) where the map writes the child's name."""
+    layer = _layer_for(code)
+    return _send(layer, layer.labels, layer.labels_gz, f"{layer.code}-{layer.level}-labels")
+
+
+@bp.get("/geo/glyphs/<fontstack>/<glyph_range>.pbf")
+def glyphs(fontstack: str, glyph_range: str) -> Response:
+    """An empty glyph set: the style needs a glyph URL, and one on this server keeps the map offline.
+
+    Chinese names are drawn by the browser's own CJK font (MapLibre's local ideograph rendering),
+    so no glyph range is needed for them; other characters are simply not drawn.
+    """
+    return Response(
+        b"", content_type="application/x-protobuf", headers={"Cache-Control": "private, max-age=86400"}
+    )
 
 
 @bp.errorhandler(CockpitError)

@@ -55,14 +55,19 @@ def test_cho003_direction_reverses_the_greens():
     assert up.colorscale[-1][1] == "#00441b"  # higher is darker green
 
 
-def test_cho004_offline_style_and_outline_layer():
-    fig = figure(outline="/geo/outline/440800000000.geojson")
+def test_cho004_offline_style_with_outline_and_labels_over_the_fills():
+    plain = figure().layout.map.style
+    assert plain["sources"] == {} and "sprite" not in plain
+    fig = figure(outline="/geo/outline/440800000000.geojson", labels="/geo/labels/440800000000.geojson")
     style = fig.layout.map.style
-    assert isinstance(style, dict) and style["sources"] == {}
-    assert "glyphs" not in style and "sprite" not in style
-    assert "http" not in json.dumps(style)
-    (layer,) = fig.layout.map.layers
-    assert layer.source == "/geo/outline/440800000000.geojson" and layer.type == "line"
+    assert "http" not in json.dumps(style)  # every URL is on this server
+    assert style["glyphs"].startswith("/geo/glyphs/")
+    assert style["sources"]["outline"]["data"] == "/geo/outline/440800000000.geojson"
+    assert style["sources"]["labels"]["data"] == "/geo/labels/440800000000.geojson"
+    ids = [layer["id"] for layer in style["layers"]]
+    # Plotly puts choropleth fills right above the first "water…" layer: outline and names stay on top.
+    assert ids[0].startswith("water") and ids[1:] == ["outline", "labels"]
+    assert style["layers"][2]["layout"]["text-field"] == ["get", "name"]
 
 
 def test_cho005_schematic_note_only_when_schematic():

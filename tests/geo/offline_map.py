@@ -28,7 +28,7 @@ from data_access.scope import Scope
 from data_access.settings import get_settings
 from geo.build import ensure_boundaries
 from geo.prepare import get_layer
-from geo.serve import bp, geojson_url, outline_url
+from geo.serve import bp, geojson_url, labels_url, outline_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -77,6 +77,7 @@ def map_figure(parent: str):
         direction=1,
         bounds=layer.bounds,
         outline=outline_url(parent),
+        labels=labels_url(parent),
         schematic=layer.schematic,
         size=(SIZE[0], SIZE[1] - 60),
     )
@@ -129,8 +130,9 @@ FEATURES_AT = """([lon, lat]) => {
   const p = map.project([lon, lat]);
   const rect = map.getCanvas().getBoundingClientRect();
   const fills = map.getStyle().layers.filter(l => l.type === 'fill').map(l => l.id);
-  const codes = map.queryRenderedFeatures(p, {layers: fills}).map(f => f.properties.code);
-  return {x: rect.left + p.x, y: rect.top + p.y, codes};
+  // Plotly re-encodes the features: each drawn fill carries its colour ("fc"), not the code.
+  const colours = map.queryRenderedFeatures(p, {layers: fills}).map(f => f.properties.fc);
+  return {x: rect.left + p.x, y: rect.top + p.y, colours};
 }"""
 
 
