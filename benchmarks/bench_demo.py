@@ -37,6 +37,7 @@ def run_demo(root: str, workdir: Path) -> tuple[float, Path, str]:
 
 
 def table_counts(db: Path) -> dict[str, int]:
+    """Rows in every table of the store."""
     with sqlite3.connect(db) as conn:
         names = [
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -52,6 +53,7 @@ def store_size(db: Path) -> int:
 
 
 def main(roots: list[str]) -> None:
+    """Benchmark each root in turn, each on a fresh store that is deleted afterwards."""
     for root in roots:
         workdir = Path(tempfile.mkdtemp(prefix=f"bench-demo-{root}-"))
         try:

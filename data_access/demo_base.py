@@ -34,6 +34,7 @@ class Periods:
 
     @classmethod
     def ending(cls, end: str, count: int) -> Periods:
+        """The ``count`` months ending with ``end`` (YYYY-MM) and the quarters/years ending among them."""
         year, month = int(end[:4]), int(end[5:7])
         stamps = [(year * 12 + month - 1 - k) for k in range(count - 1, -1, -1)]
         ym = [(s // 12, s % 12 + 1) for s in stamps]
@@ -43,10 +44,12 @@ class Periods:
         return cls(months, quarters, years)
 
     def of(self, frequency: str) -> list[str]:
+        """The periods of one frequency (month, quarter or year)."""
         return {"month": self.months, "quarter": self.quarters, "year": self.years}[frequency]
 
 
 def period_year(period: str) -> int:
+    """Year of a period text (2026-07, 2026-Q3, 2026 → 2026)."""
     return int(period[:4])
 
 
@@ -79,6 +82,7 @@ class Units:
 
     @classmethod
     def load(cls, conn: Connection, root12: str) -> Units:
+        """Read the subtree of ``root12`` (root included) from the region table."""
         rows = conn.execute(
             select(
                 region.c.code,
