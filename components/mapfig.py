@@ -14,6 +14,29 @@ from collections.abc import Sequence
 
 from components import choropleth as geo_fig
 
+# geo's offline style has ``"sources": {}``. Plotly prunes that empty object from the full layout
+# on an update, then sees a "different" style and calls MapLibre's setStyle with no ``sources``,
+# which fails ("missing required property sources") and the whole update is dropped: the map
+# keeps showing the previous parent. One tiny inline source (no fetch) keeps the style stable.
+STYLE: dict = {
+    **geo_fig.OFFLINE_STYLE,
+    "sources": {
+        "blank": {
+            "type": "geojson",
+            "data": {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"blank": 1},
+                        "geometry": {"type": "Point", "coordinates": [0, 0]},
+                    }
+                ],
+            },
+        }
+    },
+}
+
 
 def _missing(v: float | None) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
@@ -134,7 +157,7 @@ def _layout(
         )
     layout = {
         "font": {"family": geo_fig.FONT, "size": 14},
-        "map": {"style": geo_fig.OFFLINE_STYLE, "center": centre, "zoom": zoom, "layers": layers},
+        "map": {"style": STYLE, "center": centre, "zoom": zoom, "layers": layers},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": geo_fig.BACKGROUND,
         "annotations": notes,

@@ -69,13 +69,12 @@ def grid_columns(
         },
         {"field": "rank", "headerName": "排名", "flex": 1, "type": "rightAligned"},
         {
-            "field": "reported",
+            # Sorts by the reported share; shows "n/m".
+            "field": "completeness",
             "headerName": "报送",
             "flex": 1,
             "type": "rightAligned",
-            "comparator": {
-                "function": "(a, b, na, nb) => (na.data.completeness ?? -1) - (nb.data.completeness ?? -1)"
-            },
+            "valueFormatter": {"function": "params.data.reported"},
         },
     ]
 
