@@ -182,15 +182,25 @@ def _pairs(conn: Connection, inds: list[Indicator], ancestors: list[str], period
     return out
 
 
+def _frequency_of(period: str) -> str:
+    return "quarter" if "Q" in period else "year" if len(period) == 4 else "month"
+
+
 def _gather(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str]) -> dict:
-    """Partials for every (indicator, ancestor, period): one query per kind of rule."""
-    single = [i for i in inds if i.aggregation in ("sum", "min", "max")]
-    paired = [i for i in inds if i.aggregation in ("ratio", "weighted_mean")]
+    """Partials for every (indicator, ancestor, period).
+
+    One query per rule kind, lowest level and frequency, each with only that frequency's periods:
+    every (indicator, period) pair of a query is a probe per unit, so mixing them multiplies work.
+    """
+    groups: dict[tuple[bool, int, str], list[Indicator]] = {}
+    for ind in inds:
+        paired = ind.aggregation in ("ratio", "weighted_mean")
+        groups.setdefault((paired, ind.lowest_level, ind.frequency), []).append(ind)
     out: dict[Key, _Acc] = {}
-    if single and ancestors and periods:
-        out.update(_single(conn, single, ancestors, periods))
-    if paired and ancestors and periods:
-        out.update(_pairs(conn, paired, ancestors, periods))
+    for (paired, _, frequency), members in groups.items():
+        wanted = sorted({p for p in periods if _frequency_of(p) == frequency})
+        if wanted and ancestors:
+            out.update((_pairs if paired else _single)(conn, members, ancestors, wanted))
     return out
 
 
@@ -520,14 +530,15 @@ def latest_period(indicator: str, scope: Scope) -> str | None:
     return None
 
 
-def _profile_periods(inds: list[Indicator], pers: dict[str, Period], goals: dict) -> list[str]:
-    wanted: set[str] = set()
-    for ind in inds:
-        per = pers[ind.code]
-        wanted.update((per.text, per.same_last_year().text))
-        if ind.value_type == "flow" and (ind.code, per.year) in goals:
-            wanted.update(p.text for p in per.ytd_periods())
-    return sorted(wanted)
+def _profile_figures(conn: Connection, inds: list[Indicator], code12: str, pers: dict, goals: dict) -> dict:
+    """This period and a year earlier for every indicator; the whole year so far only where a
+    flow indicator has a target (two batches, so no indicator is probed for periods it lacks)."""
+    points = {t for i in inds for t in (pers[i.code].text, pers[i.code].same_last_year().text)}
+    accs = _gather(conn, inds, [code12], sorted(points))
+    ytd = [i for i in inds if i.value_type == "flow" and (i.code, pers[i.code].year) in goals]
+    months = {p.text for i in ytd for p in pers[i.code].ytd_periods()} - points
+    accs.update(_gather(conn, ytd, [code12], sorted(months)))
+    return accs
 
 
 def _sibling_ranks(
@@ -564,7 +575,7 @@ def region_profile(region: str, period: str, scope: Scope) -> list[dict]:
         return []
     with store.engine().connect() as conn:
         goals = _targets(conn, [i.code for i in inds], reg.code, {p.year for p in pers.values()})
-        accs = _gather(conn, inds, [reg.code], _profile_periods(inds, pers, goals))
+        accs = _profile_figures(conn, inds, reg.code, pers, goals)
         expected = _expected(conn, [reg.code], {i.lowest_level for i in inds})
         ranks = _sibling_ranks(conn, inds, reg, pers, scope, snap.regions)
     return [_profile_row(ind, reg, pers[ind.code], accs, expected, goals, ranks) for ind in inds]
