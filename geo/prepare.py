@@ -64,8 +64,7 @@ def simplify_layer(geoms: list[shapely.Geometry], tolerance: float) -> list[shap
     return list(shapely.simplify(arr, tolerance, preserve_topology=True))
 
 
-def _members(code12: str, level: int | None) -> tuple[int, list[regions.Region]]:
-    index = regions.region_index()
+def _members(index: regions.RegionIndex, code12: str, level: int | None) -> tuple[int, list[regions.Region]]:
     parent = index.get(code12)
     kids = index.children.get(parent.code, [])
     if level is None or (kids and level == kids[0].level):
@@ -101,7 +100,8 @@ def _feature(code: str, props: dict, geom: shapely.Geometry) -> dict:
 
 def build_layer(code12: str, level: int | None = None) -> Layer:
     """Derive the layer of ``code12``'s children (or descendants at ``level``) from the store."""
-    level, members = _members(code12, level)
+    index = regions.region_index()  # once: each call unpickles the whole index from the cache
+    level, members = _members(index, code12, level)
     stored = read_boundaries([m.code for m in members])
     members = [m for m in members if m.code in stored]
     if not members:
@@ -121,7 +121,7 @@ def build_layer(code12: str, level: int | None = None) -> Layer:
         for m, g in zip(members, geoms, strict=True)
     ]
     body, body_gz = _encode(features, bounds)
-    parent = regions.region_index().get(code12)
+    parent = index.get(code12)
     outline_geom = quantise(shapely.union_all(geoms, grid_size=10.0**-decimals), decimals)
     props = {"code": parent.code, "name": parent.name, "level": parent.level}
     outline, outline_gz = _encode([_feature(parent.code, props, outline_geom)], bounds)

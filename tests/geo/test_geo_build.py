@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 
 from data_access import regions, store
 from data_access.schema import boundary, region
+from data_access.scope import Scope
 from geo.build import ensure_boundaries
 from geo.prepare import get_layer
 from geo.storage import read_boundaries
@@ -60,13 +61,7 @@ def test_geo002_points_lie_inside_their_regions(zhanjiang_shared):
     geoms = read_boundaries(r[0] for r in zj)
     outside = [r[0] for r in zj if not geoms[r[0]].geometry.buffer(1e-5).contains(shapely.Point(r[3], r[4]))]
     assert outside == []
-    assert regions.get_region("440882", regions_scope()).lon is not None
-
-
-def regions_scope():
-    from data_access.scope import Scope
-
-    return Scope.of("440800")
+    assert regions.get_region("440882", Scope.of("440800")).lon is not None
 
 
 def test_geo003_children_tile_each_county_and_town(zhanjiang_shared):
@@ -153,7 +148,7 @@ def test_geo008_missing_cells_fill_the_remaining_area(zhanjiang):
         conn.execute(delete(boundary).where(boundary.c.code == lost))
         store.bump_version(conn)
     ensure_boundaries("440800")
-    kids = [r.code for r in regions.children(LEIZHOU, regions_scope())]
+    kids = [r.code for r in regions.children(LEIZHOU, Scope.of("440800"))]
     geoms = read_boundaries(kids + [LEIZHOU])
     gap, overlap = _tiling_errors(geoms[LEIZHOU].geometry, [geoms[c].geometry for c in kids])
     assert lost in geoms and gap < 1e-6 and overlap < 1e-6
@@ -166,3 +161,30 @@ def test_geo009_layers_follow_the_data_version(zhanjiang):
         store.bump_version(conn)
     assert get_layer(LEIZHOU) is not first
     assert np.isclose(get_layer(LEIZHOU).bounds, first.bounds).all()
+
+
+def test_geo010_label_points_lie_inside_their_cells(zhanjiang_shared):
+    for parent in ["440800000000", LEIZHOU, "440882100000"]:
+        layer = get_layer(parent)
+        cells = {
+            f["properties"]["code"]: shapely.geometry.shape(f["geometry"])
+            for f in orjson.loads(layer.body)["features"]
+        }
+        points = orjson.loads(layer.labels)["features"]
+        assert [p["properties"]["code"] for p in points] == list(cells)
+        for p in points:
+            assert cells[p["properties"]["code"]].buffer(1e-4).contains(shapely.geometry.shape(p["geometry"]))
+
+
+def test_geo011_city_without_counties_gets_towns_directly(configured):
+    """东莞 has no county level: its towns tile the city polygon itself."""
+    with store.engine().begin() as conn:
+        regions.load_regions(conn, "441900")
+        store.bump_version(conn)
+    ensure_boundaries("441900")
+    towns = [r.code for r in regions.children("441900", Scope.of("441900"))]
+    geoms = read_boundaries(towns + ["441900000000"])
+    assert len(towns) > 20 and all(c in geoms for c in towns)
+    gap, overlap = _tiling_errors(geoms["441900000000"].geometry, [geoms[c].geometry for c in towns])
+    assert gap < 1e-6 and overlap < 1e-6
+    assert len(orjson.loads(get_layer("441900000000").body)["features"]) == len(towns)
