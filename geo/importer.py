@@ -181,14 +181,19 @@ def collect(
     return merged, bad, repaired
 
 
-def _check_location(geoms: dict[str, shapely.Geometry], parents: dict[str, str], name: str) -> None:
-    """Each feature must fall inside its parent's bounding box (a wrong CRS fails here)."""
-    stored = storage.read_boundaries(set(parents.values()))
+def _check_location(geoms: dict[str, shapely.Geometry], name: str) -> None:
+    """Each feature must fall inside its county (or city) — real outlines; a wrong CRS fails here.
+
+    The county is used rather than the parent town: a town's schematic cell is not where its
+    villages really are.
+    """
+    areas = {c: [c[:6].ljust(12, "0"), c[:4].ljust(12, "0")] for c in geoms}
+    stored = storage.read_boundaries({a for pair in areas.values() for a in pair})
     for code, geom in geoms.items():
-        parent = stored.get(parents[code])
-        if parent is None:
+        outline = next((stored[a] for a in areas[code] if a in stored and not stored[a].schematic), None)
+        if outline is None:
             continue
-        west, south, east, north = parent.geometry.bounds
+        west, south, east, north = outline.geometry.bounds
         margin = 0.1 * max(east - west, north - south)
         point = geom.point_on_surface()
         if not (west - margin <= point.x <= east + margin and south - margin <= point.y <= north + margin):
@@ -223,9 +228,7 @@ def import_file(path: str | Path, level: str | int, code_field: str | None = Non
     frame = to_wgs84(frame, path.name)
     geoms, bad, repaired = collect(frame, column, lvl, path.name)
     with store.engine().connect() as conn:
-        known = dict(
-            conn.execute(select(region.c.code, region.c.parent_code).where(region.c.level == lvl)).all()
-        )
+        known = set(conn.execute(select(region.c.code).where(region.c.level == lvl)).scalars())
     matched = {c: g for c, g in geoms.items() if c in known}
     report = ImportReport(
         path.name, lvl, sorted(matched), sorted(set(bad) | (set(geoms) - set(matched))), repaired=repaired
@@ -236,7 +239,7 @@ def import_file(path: str | Path, level: str | int, code_field: str | None = Non
             file=path.name,
             field=column,
         )
-    _check_location(matched, {c: known[c] for c in matched}, path.name)
+    _check_location(matched, path.name)
     with store.engine().begin() as conn:
         storage.write_boundaries(conn, [Boundary(c, lvl, False, path.name, g) for c, g in matched.items()])
         children = _redraw_children(conn, matched, lvl)
@@ -247,7 +250,7 @@ def import_file(path: str | Path, level: str | int, code_field: str | None = Non
             | {c: representative_point(g) for c, g in matched.items()},
         )
         store.bump_version(conn)
-        flags = storage.boundary_flags(conn, [c for c in known])
+        flags = storage.boundary_flags(conn, known)
     report.still_schematic = sorted(c for c, schematic in flags.items() if schematic)
     report.redrawn_children = len(children)
     return report
