@@ -13,7 +13,7 @@ from __future__ import annotations
 import orjson
 from flask import Blueprint, Response, request
 
-from data_access import regions, store
+from data_access import store
 from data_access.errors import CockpitError, InvalidInput, NotFound
 from pages._scope import current_scope
 
@@ -57,8 +57,10 @@ def _level() -> int | None:
 
 def _layer_for(code: str) -> Layer:
     """Scope check first (403), then the region (404), then the prepared layer."""
-    region = regions.get_region(code, current_scope())
-    return get_layer(region.code, _level())
+    # The scope's check (403) is what get_region does before its lookup; the lookup itself is left
+    # to get_layer (404 for an unknown code), so a cached layer costs no region-index load.
+    code12 = current_scope().check(code)
+    return get_layer(code12, _level())
 
 
 def _send(layer: Layer, body: bytes, body_gz: bytes, tag: str) -> Response:
