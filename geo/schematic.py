@@ -55,23 +55,26 @@ def _sample_inside(area: shapely.Geometry, n: int, rng: np.random.Generator) -> 
 
 def _cells(area: shapely.Geometry, seeds: np.ndarray) -> list[shapely.Geometry]:
     """Voronoi cells of ``seeds`` clipped to ``area``, in seed order."""
-    envelope = shapely.box(*area.buffer(max(area.length, 1e-3)).bounds)
+    west, south, east, north = area.bounds
+    pad = max(east - west, north - south, 1e-3)  # far enough that every outer cell is closed
+    envelope = shapely.box(west - pad, south - pad, east + pad, north + pad)
     diagram = shapely.voronoi_polygons(MultiPoint(seeds), extend_to=envelope, ordered=True)
     return list(shapely.intersection(np.array(diagram.geoms), area))
 
 
 def _relax(area: shapely.Geometry, seeds: np.ndarray) -> np.ndarray:
-    cells = _cells(area, seeds)
-    moved = seeds.copy()
-    for i, cell in enumerate(cells):
-        if cell.is_empty:
-            continue
-        target = cell.centroid
-        if not cell.contains(target):
-            target = cell.point_on_surface()
-        candidate = seeds[i] + DAMPING * (np.array(target.coords[0]) - seeds[i])
-        moved[i] = candidate if area.contains(shapely.Point(candidate)) else target.coords[0]
-    return moved
+    """Move each seed part-way towards its cell's centroid (a point inside the cell if the
+    centroid falls outside it), staying inside the area."""
+    cells = np.array(_cells(area, seeds))
+    empty = shapely.is_empty(cells)
+    targets = shapely.centroid(cells)
+    outside = ~empty & ~shapely.contains(cells, targets)
+    targets[outside] = shapely.point_on_surface(cells[outside])
+    target_xy = seeds.copy()
+    target_xy[~empty] = shapely.get_coordinates(targets[~empty])
+    candidate = seeds + DAMPING * (target_xy - seeds)
+    inside = shapely.contains_xy(area, candidate[:, 0], candidate[:, 1])
+    return np.where(inside[:, None], candidate, target_xy)
 
 
 def _dedupe(seeds: np.ndarray, rng: np.random.Generator) -> np.ndarray:
