@@ -14,28 +14,31 @@ from collections.abc import Sequence
 
 from components import choropleth as geo_fig
 
-# geo's offline style has ``"sources": {}``. Plotly prunes that empty object from the full layout
-# on an update, then sees a "different" style and calls MapLibre's setStyle with no ``sources``,
-# which fails ("missing required property sources") and the whole update is dropped: the map
-# keeps showing the previous parent. One tiny inline source (no fetch) keeps the style stable.
-STYLE: dict = {
-    **geo_fig.OFFLINE_STYLE,
-    "sources": {
-        "blank": {
-            "type": "geojson",
-            "data": {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"blank": 1},
-                        "geometry": {"type": "Point", "coordinates": [0, 0]},
-                    }
-                ],
-            },
-        }
+# A style with ``"sources": {}`` breaks updates: Plotly prunes the empty object from the full
+# layout, then sees a "different" style and calls MapLibre's setStyle with no ``sources``, which
+# fails ("missing required property sources") and the whole update is dropped — the map keeps
+# showing the previous parent. One tiny inline source (no fetch) keeps such a style valid.
+BLANK_SOURCE: dict = {
+    "type": "geojson",
+    "data": {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"blank": 1},
+                "geometry": {"type": "Point", "coordinates": [0, 0]},
+            }
+        ],
     },
 }
+
+
+def map_style(outline: str | None, labels: str | None) -> dict:
+    """geo's offline style (outline and name layers), never with an empty ``sources``."""
+    style = geo_fig.map_style(outline, labels)
+    if not style.get("sources"):
+        style["sources"] = {"blank": BLANK_SOURCE}
+    return style
 
 
 def _missing(v: float | None) -> bool:
@@ -52,6 +55,7 @@ def map_figure(
     bounds: Sequence[float],
     direction: int = 1,
     outline: str | None = None,
+    labels: str | None = None,
     schematic: bool = False,
     decimals: int = 1,
     size: tuple[int, int] = (900, 600),
@@ -120,25 +124,15 @@ def map_figure(
             trace["selectedpoints"] = [locs.index(selected)] if selected in locs else []
             trace["unselected"] = {"marker": {"opacity": 0.35}}
     centre, zoom = geo_fig.fit_view(bounds, size)
-    layers = []
-    if outline:
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": outline,
-                "type": "line",
-                "color": geo_fig.OUTLINE_COLOR,
-                "line": {"width": 2.5},
-            }
-        )
+    style = map_style(outline, labels)
     return {
         "data": data,
-        "layout": _layout(geojson_url, centre, zoom, layers, bool(missing), schematic, height),
+        "layout": _layout(geojson_url, centre, zoom, style, bool(missing), schematic, height),
     }
 
 
 def _layout(
-    url: str, centre: dict, zoom: float, layers: list, missing: bool, schematic: bool, height: int | None
+    url: str, centre: dict, zoom: float, style: dict, missing: bool, schematic: bool, height: int | None
 ):
     notes = []
     if missing:
@@ -157,7 +151,7 @@ def _layout(
         )
     layout = {
         "font": {"family": geo_fig.FONT, "size": 14},
-        "map": {"style": STYLE, "center": centre, "zoom": zoom, "layers": layers},
+        "map": {"style": style, "center": centre, "zoom": zoom},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": geo_fig.BACKGROUND,
         "annotations": notes,

@@ -26,6 +26,7 @@ OVERVIEW_MESSAGE = "overview-message"
 # Drill-down map (pages/map.py)
 MAP_STATE = "map-state"  # dcc.Store: the query currently drawn
 MAP_GRAPH = "map-graph"
+MAP_GRAPH_BOX = "map-graph-box"  # shown or hidden (indicator not collected at this level)
 MAP_TITLE = "map-title"
 MAP_NOTICE = "map-notice"
 MAP_BREADCRUMB = "map-breadcrumb"

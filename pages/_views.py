@@ -121,7 +121,7 @@ def child_map(
     ``period`` is accepted for callers that pass it; the values already belong to one period.
     """
     from geo.prepare import get_layer
-    from geo.serve import geojson_url, outline_url
+    from geo.serve import geojson_url, labels_url, outline_url
 
     layer = get_layer(parent.code)
     by_code = {c.code: c for c in children}
@@ -136,6 +136,7 @@ def child_map(
         bounds=layer.bounds,
         direction=ind.direction,
         outline=outline_url(parent.code),
+        labels=labels_url(parent.code),
         schematic=layer.schematic,
         decimals=ind.decimals,
         size=size,

@@ -79,11 +79,15 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
                                     html.Div(
                                         [
                                             html.Div(view.notice, id=ids.MAP_NOTICE),
-                                            dcc.Graph(
-                                                id=ids.MAP_GRAPH,
-                                                figure=view.figure or {},
+                                            html.Div(
+                                                dcc.Graph(
+                                                    id=ids.MAP_GRAPH,
+                                                    figure=view.figure or {},
+                                                    style={"height": "100%"},
+                                                    config=GRAPH_CONFIG,
+                                                ),
+                                                id=ids.MAP_GRAPH_BOX,
                                                 style=view.graph_style,
-                                                config=GRAPH_CONFIG,
                                                 className="map-graph",
                                             ),
                                         ],
@@ -124,7 +128,7 @@ def _pickable():
 @callback(
     Output(ids.MAP_STATE, "data"),
     Output(ids.MAP_GRAPH, "figure"),
-    Output(ids.MAP_GRAPH, "style"),
+    Output(ids.MAP_GRAPH_BOX, "style"),
     Output(ids.MAP_TITLE, "children"),
     Output(ids.MAP_NOTICE, "children"),
     Output(ids.MAP_MESSAGE, "children"),

@@ -1,0 +1,121 @@
+"""Drill-down map in real headless Chromium: clicks on the map canvas, URL state, history, pickers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.maphelp import click_region, wait_drawn
+
+pytestmark = pytest.mark.browser
+
+CITY = "440800000000"
+LEIZHOU = "440882000000"
+
+
+def _text_has(page, selector: str, text: str) -> None:
+    page.wait_for_function(
+        "([sel, text]) => { const el = document.querySelector(sel); return !!el && el.innerText.includes(text); }",
+        arg=[selector, text],
+    )
+
+
+def _rows(page) -> int:
+    return page.locator("#map-table .ag-center-cols-container .ag-row").count()
+
+
+def test_map001_drill_city_county_town_village_breadcrumb_and_back(leader_page, live_server, browser_store):
+    page = leader_page
+    page.goto(f"{live_server}/map")
+    wait_drawn(page, CITY)
+    _text_has(page, "#map-title", "湛江市各县（市、区）")
+    county = browser_store.regions[LEIZHOU]
+
+    click_region(page, county)  # a real click on the canvas at 雷州市's representative point
+    page.wait_for_url(re.compile(r"region=440882(&|$)"))
+    wait_drawn(page, LEIZHOU)
+    _text_has(page, "#map-title", "雷州市各镇（街道）")
+    _text_has(page, "#map-breadcrumb", "雷州市")
+    towns = browser_store.children(LEIZHOU)
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('#map-table .ag-center-cols-container .ag-row').length"
+        " >= Math.min(n, 8)",
+        arg=len(towns),
+    )
+    _text_has(page, "#map-table", towns[0].name)
+
+    town = next(t for t in towns if t.name.endswith("镇"))
+    click_region(page, town)
+    page.wait_for_url(re.compile(rf"region={town.code[:9]}(&|$)"))
+    wait_drawn(page, town.code)
+    _text_has(page, "#map-breadcrumb", town.name)
+
+    village = browser_store.children(town.code)[1]
+    click_region(page, village)
+    page.wait_for_url(re.compile(rf"region={village.code}(&|$)"))
+    _text_has(page, "#map-breadcrumb", village.name)  # selected: the profile is the village's
+    _text_has(page, "#map-profile-title", village.name)
+    _text_has(page, "#map-title", f"{town.name}各村")  # the map stays on the town's villages
+
+    page.click("#map-breadcrumb a:text-is('湛江市')")
+    page.wait_for_url(re.compile(r"region=440800(&|$)"))
+    wait_drawn(page, CITY)
+    _text_has(page, "#map-title", "湛江市各县")
+
+    page.go_back()  # the browser's back button returns to the village
+    page.wait_for_url(re.compile(rf"region={village.code}(&|$)"))
+    wait_drawn(page, town.code)
+    _text_has(page, "#map-breadcrumb", village.name)
+
+    page.go_back()
+    page.wait_for_url(re.compile(rf"region={town.code[:9]}(&|$)"))
+    page.wait_for_function(
+        "(name) => !document.querySelector('#map-breadcrumb').innerText.includes(name)", arg=village.name
+    )
+    page.click("#map-up")  # one level up: the county
+    page.wait_for_url(re.compile(r"region=440882(&|$)"))
+    wait_drawn(page, LEIZHOU)
+
+
+def test_map002_switch_indicator_and_period(leader_page, live_server):
+    page = leader_page
+    page.goto(f"{live_server}/map?region=440882&indicator=online_rate&period=2026-10")
+    wait_drawn(page, LEIZHOU)
+    _text_has(page, "#map-title", "网上办理率 · 雷州市各镇（街道） · 2026年10月")
+
+    page.click("#map-period")
+    page.get_by_role("option", name="2026年3月").click()
+    page.wait_for_url(re.compile(r"period=2026-03"))
+    _text_has(page, "#map-title", "2026年3月")
+
+    page.click("#map-indicator")
+    page.keyboard.type("即办率")
+    page.get_by_role("option", name=re.compile("即办率")).first.click()
+    page.wait_for_url(re.compile(r"indicator=on_spot_rate"))
+    _text_has(page, "#map-title", "即办率 · 雷州市各镇（街道） · 2026年3月")
+    wait_drawn(page, LEIZHOU)
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"indicator=online_rate"))
+    _text_has(page, "#map-title", "网上办理率")
+
+
+def test_map003_row_click_drills_and_not_collected_says_so(leader_page, live_server, browser_store):
+    page = leader_page
+    page.goto(f"{live_server}/map?region=440882&indicator=gdp")
+    _text_has(page, "#map-notice", "本级未采集该指标")  # GDP stops at counties: no empty map
+    assert page.locator("#map-graph-box").is_hidden()
+    town = browser_store.children(LEIZHOU)[0]
+    page.locator("#map-table .ag-row", has_text=town.name).first.click()
+    page.wait_for_url(re.compile(rf"region={town.code[:9]}(&|$)"))
+    _text_has(page, "#map-breadcrumb", town.name)
+
+
+def test_map004_malformed_and_foreign_region_show_a_message(leader_page, live_server):
+    page = leader_page
+    page.goto(f"{live_server}/map?region=abc")
+    _text_has(page, "#map-message", "地区代码格式错误")
+    assert "Traceback" not in page.content()
+    page.goto(f"{live_server}/map?region=440100")  # 广州市: outside 湛江
+    _text_has(page, "#map-message", "无权查看")
