@@ -1,0 +1,142 @@
+"""Component factories: plain data in, Dash components out (checked through their rendered JSON)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from plotly.utils import PlotlyJSONEncoder
+
+from components.attention import AttentionItem, attention_list
+from components.breadcrumb import breadcrumb
+from components.kpi import kpi_card
+from components.pickers import indicator_options
+from components.ranking import ranking_list
+from components.shell import header, nav_pages
+from components.tables import grid_rows
+from components.trend import trend_figure
+
+
+def _text(component) -> str:
+    return json.dumps(component.to_plotly_json(), cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def test_cmp001_kpi_card_shows_value_unit_period_change_progress_and_completeness():
+    card = kpi_card(
+        name="地区生产总值",
+        value=3006.214,
+        unit="亿元",
+        decimals=2,
+        period_text="2026年第三季度",
+        change=SimpleNamespace(value=4.12, kind="pct"),
+        progress=SimpleNamespace(progress=0.72, schedule=0.75, gap_pp=-3.3),
+        reported=9,
+        expected=9,
+        href="/map?indicator=gdp",
+        code="gdp",
+    )
+    text = _text(card)
+    for part in (
+        "3,006.21",
+        "亿元",
+        "2026年第三季度",
+        "同比 +4.1%",
+        "完成年度目标 72%，时间进度 75%",
+        "落后 3.3 个百分点",
+        "报送 9/9",
+        "tone-bad",
+    ):
+        assert part in text, part
+
+
+def test_cmp002_breadcrumb_links_every_step_but_the_current_one():
+    nav = breadcrumb(
+        [("湛江市", "/map?region=440800"), ("雷州市", "/map?region=440882")], up_href="/map?region=440800"
+    )
+    steps = nav.children[0].children
+    assert steps[0].href == "/map?region=440800" and steps[0].children == "湛江市"
+    assert steps[-1].children == "雷州市" and not hasattr(steps[-1], "href")
+    assert nav.children[1].href == "/map?region=440800"
+    root = breadcrumb([("湛江市", "/map")], up_href=None)
+    assert "aria-disabled" in _text(root)
+
+
+def test_cmp003_ranking_lists_best_first_and_unreported_last():
+    rows = [
+        SimpleNamespace(rank=1, code="a", name="甲", value=20.0),
+        SimpleNamespace(rank=2, code="b", name="乙", value=10.0),
+        SimpleNamespace(rank=None, code="c", name="丙", value=None),
+    ]
+    items = ranking_list(rows, unit="亿元", decimals=1, href=lambda c: f"/map?region={c}").children
+    assert [i.children[3].children for i in items] == ["20.0 亿元", "10.0 亿元", "未报送"]
+    assert items[1].children[2].children.style == {"width": "50.0%"}
+    assert items[0].children[1].children.href == "/map?region=a"
+
+
+def test_cmp004_nav_lists_registry_pages_by_order_without_hidden_ones():
+    registry = {
+        "pages.map": {"name": "地图", "path": "/map", "relative_path": "/map", "order": 1},
+        "pages.overview": {"name": "总览", "path": "/", "relative_path": "/", "order": 0},
+        "pages.economy": {"name": "经济运行", "path": "/economy", "relative_path": "/economy", "order": 2},
+        "pages.login": {
+            "name": "登录",
+            "path": "/login",
+            "relative_path": "/login",
+            "order": 9,
+            "nav": False,
+        },
+        "pages.not_found_404": {"name": "404", "path": "/404", "relative_path": "/404"},
+        "pages.unordered": {"name": "其他", "path": "/other", "relative_path": "/other", "order": None},
+    }
+    assert nav_pages(registry) == [
+        ("总览", "/"),
+        ("地图", "/map"),
+        ("经济运行", "/economy"),
+        ("其他", "/other"),
+    ]
+
+
+def test_cmp005_header_shows_root_as_of_and_demo_badge():
+    text = _text(header("湛江市", "2026-10", "2026-11-05T09:00:00", demo=True))
+    assert "百千万工程驾驶舱" in text and "湛江市" in text and "2026年10月" in text
+    assert "更新于 2026-11-05 09:00" in text and "演示数据" in text
+    assert "演示数据" not in _text(header("湛江市", "2026-10", None, demo=False))
+
+
+def test_cmp006_grid_rows_share_one_scaled_unit_and_keep_sorting_numeric():
+    kids = [
+        SimpleNamespace(code="a", name="甲", value=25000.0, reported=3, expected=4),
+        SimpleNamespace(code="b", name="乙", value=None, reported=0, expected=4),
+    ]
+    rows, unit = grid_rows(kids, {"a": 1}, "万元")
+    assert unit == "亿元" and rows[0]["value"] == 2.5 and rows[0]["reported"] == "3/4"
+    assert rows[0]["completeness"] == 75.0 and rows[1]["value"] is None and rows[1]["rank"] is None
+
+
+def test_cmp007_trend_compares_with_the_same_months_last_year():
+    series = [("2025-01", 1.0), ("2025-02", 2.0), ("2026-01", 3.0), ("2026-02", None)]
+    fig = trend_figure(series, name="零售额", unit="亿元", periods=["2026-01", "2026-02"])
+    last_year, current = fig["data"]
+    assert current["y"] == [3.0, None] and last_year["y"] == [1.0, 2.0]
+    assert current["x"] == ["2026年1月", "2026年2月"] and fig["layout"]["yaxis"]["title"]["text"] == "亿元"
+
+
+def test_cmp008_indicator_options_grouped_by_theme_with_units():
+    inds = [
+        SimpleNamespace(code="gdp", name="地区生产总值", unit="亿元", theme="economy"),
+        SimpleNamespace(code="online_rate", name="网上办理率", unit="%", theme="services"),
+    ]
+    options = indicator_options(inds, {"services": "政务服务", "economy": "经济运行"})
+    assert [o["label"] for o in options] == [
+        "【经济运行】",
+        "地区生产总值（亿元）",
+        "【政务服务】",
+        "网上办理率（%）",
+    ]
+    assert options[0]["disabled"] and not options[1].get("disabled")
+
+
+def test_cmp009_attention_list_links_items_and_says_when_calm():
+    items = [AttentionItem("schedule", "地区生产总值：落后 3.3 个百分点", "/map?indicator=gdp")]
+    assert "落后进度" in _text(attention_list(items)) and "/map?indicator=gdp" in _text(attention_list(items))
+    assert "暂无需要关注的事项" in _text(attention_list([]))

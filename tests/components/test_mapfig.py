@@ -1,0 +1,54 @@
+"""The request-path map dict stays equivalent to geo's ``choropleth_figure`` and keeps styles valid."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.choropleth import choropleth_figure
+from components.mapfig import map_figure
+
+ARGS = (
+    "/geo/440800000000.geojson",
+    ["440802000000", "440803000000", "440804000000"],
+    ["赤坎区", "霞山区", "坡头区"],
+)
+KW = {"unit": "亿元", "bounds": (109.6, 20.2, 110.9, 21.9), "decimals": 1, "size": (1000, 560)}
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+@pytest.mark.parametrize("outline", [None, "/geo/outline/440800000000.geojson"])
+def test_mapfig001_same_traces_and_view_as_geo_helper(direction, outline):
+    values = [12.5, None, 30.0]
+    ours = map_figure(*ARGS, values, direction=direction, outline=outline, schematic=True, **KW)
+    theirs = choropleth_figure(*ARGS, values, direction=direction, outline=outline, schematic=True, **KW)
+    theirs = theirs.to_plotly_json()
+    assert len(ours["data"]) == len(theirs["data"]) == 2
+    for mine, geo in zip(ours["data"], theirs["data"], strict=True):
+        for key in ("type", "geojson", "featureidkey", "showscale", "hovertemplate", "reversescale"):
+            assert mine.get(key) == geo.get(key), key
+        assert list(mine["locations"]) == list(geo["locations"])
+        assert list(mine["z"]) == list(geo["z"])
+        assert [list(c) for c in mine["customdata"]] == [list(c) for c in geo["customdata"]]
+    layout, geo_layout = ours["layout"], theirs["layout"]
+    assert layout["map"]["center"] == geo_layout["map"]["center"]
+    assert layout["map"]["zoom"] == geo_layout["map"]["zoom"]
+    assert [a["text"] for a in layout["annotations"]] == [a["text"] for a in geo_layout["annotations"]]
+    assert layout["map"]["style"]["layers"] == geo_layout["map"]["style"]["layers"]
+
+
+def test_mapfig002_style_never_has_empty_sources_and_fetches_nothing_outside():
+    fig = map_figure(*ARGS, [1.0, 2.0, 3.0], **KW)
+    sources = fig["layout"]["map"]["style"]["sources"]
+    assert sources, "an empty sources object breaks Plotly.react updates"
+    assert all(not str(s.get("data", "")).startswith("http") for s in sources.values())
+    assert "http" not in str(fig["layout"]["map"]["style"].get("glyphs", ""))
+
+
+def test_mapfig003_selected_village_is_drawn_full_strength():
+    fig = map_figure(
+        *ARGS, [1.0, None, 3.0], selected="440804000000", value_text=["1.0 亿元", "未报送", "3.0 亿元"], **KW
+    )
+    missing, have = fig["data"]
+    assert missing["selectedpoints"] == [] and have["selectedpoints"] == [1]
+    assert have["unselected"] == {"marker": {"opacity": 0.35}}
+    assert have["customdata"] == [["赤坎区", "1.0 亿元"], ["坡头区", "3.0 亿元"]]

@@ -1,0 +1,131 @@
+"""The drill-down map's callback logic, called directly on the 湛江 demo store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash import Patch
+from plotly.utils import PlotlyJSONEncoder
+
+from data_access import values
+from data_access.scope import Scope
+from pages import _map_view as mv
+
+SCOPE = Scope.of("440800")
+CITY, LEIZHOU, BAISHA = "440800000000", "440882000000", "440882100000"
+
+
+@pytest.fixture
+def demo(demo_client):
+    """The demo store configured for this process (through the app, login disabled)."""
+    return demo_client
+
+
+def _text(component) -> str:
+    return json.dumps(component, cls=PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def test_map001_city_view_draws_the_counties_from_the_store(demo):
+    view = mv.view_for(mv.query_from(indicator="gdp", period="2026-10"), SCOPE)
+    assert view.message is None
+    assert view.state == {
+        "region": CITY,
+        "indicator": "gdp",
+        "period": "2026-10",
+        "parent": CITY,
+        "selected": None,
+        "map": True,
+    }
+    _, kids = values.children_values("gdp", CITY, "2026-Q3", SCOPE)
+    trace = view.figure["data"][-1]
+    assert trace["geojson"] == f"/geo/{CITY}.geojson"
+    drawn = dict(zip(trace["locations"], trace["z"], strict=True))
+    assert drawn == {k.code: k.value for k in kids if k.value is not None}
+    assert len(view.rows) == 9 and view.title == "地区生产总值 · 湛江市各县（市、区） · 2026年第三季度"
+    ranks = {r.code: r.rank for r in values.ranking("gdp", CITY, "2026-Q3", SCOPE)}
+    assert {r["code"]: r["rank"] for r in view.rows} == ranks
+
+
+def test_map002_county_view_has_breadcrumb_up_link_and_profile(demo):
+    view = mv.view_for(mv.query_from(region="440882", indicator="online_rate"), SCOPE)
+    assert view.state["parent"] == LEIZHOU and view.state["period"] == "2026-10"
+    crumb = _text(view.breadcrumb)
+    assert "湛江市" in crumb and "雷州市" in crumb
+    assert "/map?region=440800&indicator=online_rate&period=2026-10" in crumb  # step and 返回上一级
+    assert len(view.rows) == 22
+    profile = _text(view.profile)
+    assert "网上办理率" in profile and "地区生产总值" in profile and view.profile_title.startswith("雷州市")
+
+
+def test_map003_village_is_selected_on_its_towns_map(demo):
+    village = "440882100202"
+    view = mv.view_for(mv.query_from(region=village, indicator="kiosk_coverage"), SCOPE)
+    assert view.state["parent"] == BAISHA and view.state["selected"] == village
+    assert any(t["selectedpoints"] for t in view.figure["data"])
+    assert view.row_rules == {"row-current": f"params.data.code === '{village}'"}
+    assert "/map?region=440882100&" in _text(view.breadcrumb)  # up: the town
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "text"),
+    [
+        ({"region": "abc"}, "无法显示该地图", "地区代码格式错误"),
+        ({"region": "4408821"}, "无法显示该地图", "地区代码格式错误"),
+        ({"region": "440899"}, "无法显示该地图", "未知地区代码"),
+        ({"region": "440100"}, "无权查看", "无权查看"),
+        ({"indicator": "no_such"}, "无法显示该地图", "未知指标"),
+        ({"period": "2026-13"}, "无法显示该地图", "期间格式错误"),
+    ],
+)
+def test_map004_bad_urls_give_a_chinese_message_not_a_traceback(demo, query, title, text):
+    view = mv.view_for(mv.query_from(**query), SCOPE)
+    message = _text(view.message)
+    assert title in message and text in message
+    assert "Traceback" not in message and view.state["error"]
+    assert view.body_style == {"display": "none"} and view.figure is None
+
+
+def test_map005_indicator_not_collected_at_this_level_says_so(demo):
+    view = mv.view_for(mv.query_from(region="440882", indicator="gdp"), SCOPE)
+    assert view.figure is None and view.graph_style == {"display": "none"}
+    assert "本级未采集该指标" in _text(view.notice) and "县级" in _text(view.notice)
+    assert len(view.rows) == 22 and all(r["value"] is None for r in view.rows)
+    assert "未采集" in view.columns[1]["valueFormatter"]["function"]
+
+
+def test_map006_clicks_and_pickers_become_canonical_urls():
+    state = {"region": CITY, "indicator": "gdp", "period": "2026-10", "parent": CITY}
+    assert mv.drill_search(state, LEIZHOU) == "?region=440882&indicator=gdp&period=2026-10"
+    assert mv.drill_search(state, "440882100202") == "?region=440882100202&indicator=gdp&period=2026-10"
+    assert mv.drill_search(state, CITY) is None and mv.drill_search(state, None) is None
+    assert mv.drill_search({"error": "x"}, LEIZHOU) is None
+    assert mv.picker_search(state, "gdp", "2026-10") is None
+    assert (
+        mv.picker_search(state, "retail_sales", "2026-10")
+        == "?region=440800&indicator=retail_sales&period=2026-10"
+    )
+    assert mv.picker_search({"error": "x"}, "gdp", "2026-09") == "?indicator=gdp&period=2026-09"
+    assert mv.parse_search("?region=440882&indicator=gdp&period=2026-10") == {
+        "region": "440882",
+        "indicator": "gdp",
+        "period": "2026-10",
+    }
+    assert mv.parse_search(None) == {"region": None, "indicator": None, "period": None}
+
+
+def test_map007_value_changes_on_the_same_map_are_patches(demo):
+    drawn = mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE).state
+    other = mv.map_view(mv.query_from(region="440882", indicator="on_spot_rate"), SCOPE)
+    patch = mv.map_patch(other, drawn)
+    assert isinstance(patch, Patch)
+    deeper = mv.map_view(mv.query_from(region="440882100", indicator="online_rate"), SCOPE)
+    assert deeper.state["parent"] == "440882100000" and mv.map_patch(deeper, drawn) is None
+
+
+def test_map008_drill_payload_is_small(demo):
+    """City → county: what the map callback sends (state, figure, title…) stays far below 30 KB."""
+    view = mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE)
+    body = _text([view.state, view.figure, view.graph_style, view.title, view.notice])
+    assert len(body.encode()) < 30_000
+    assert "coordinates" not in body  # geometry travels by URL only
