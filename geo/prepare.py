@@ -18,10 +18,10 @@ import shapely
 from shapely.geometry import mapping
 from shapely.ops import polylabel
 
-from data_access import regions, store
+from data_access import store
 from data_access.errors import NotFound
 
-from .storage import read_boundaries
+from .storage import Member, layer_members, read_boundaries
 
 PIXELS = 1000  # the extent of a layer spans about this many screen pixels
 
@@ -64,21 +64,16 @@ def simplify_layer(geoms: list[shapely.Geometry], tolerance: float) -> list[shap
     return list(shapely.simplify(arr, tolerance, preserve_topology=True))
 
 
-def _members(index: regions.RegionIndex, code12: str, level: int | None) -> tuple[int, list[regions.Region]]:
-    parent = index.get(code12)
-    kids = index.children.get(parent.code, [])
+def _members(code12: str, level: int | None) -> tuple[Member, int, list[Member]]:
+    """The parent, the level of the layer and its members (children by default)."""
+    parent, kids = layer_members(code12, None)
+    if parent is None:
+        raise NotFound(f"未知地区代码：{code12}")
     if level is None or (kids and level == kids[0].level):
-        return (kids[0].level if kids else parent.level + 1), list(kids)
+        return parent, (kids[0].level if kids else parent.level + 1), kids
     if level <= parent.level or level > 5:
         raise NotFound(f"没有该层级的地图：{level}")
-    found, frontier = [], list(kids)
-    while frontier:
-        node = frontier.pop()
-        if node.level == level:
-            found.append(node)
-        elif node.level < level:
-            frontier.extend(index.children.get(node.code, []))
-    return level, sorted(found, key=lambda r: r.code)
+    return parent, level, layer_members(code12, level)[1]
 
 
 def _encode(features: list[dict], bounds) -> tuple[bytes, bytes]:
@@ -100,8 +95,7 @@ def _feature(code: str, props: dict, geom: shapely.Geometry) -> dict:
 
 def build_layer(code12: str, level: int | None = None) -> Layer:
     """Derive the layer of ``code12``'s children (or descendants at ``level``) from the store."""
-    index = regions.region_index()  # once: each call unpickles the whole index from the cache
-    level, members = _members(index, code12, level)
+    parent, level, members = _members(code12, level)
     stored = read_boundaries([m.code for m in members])
     members = [m for m in members if m.code in stored]
     if not members:
@@ -121,7 +115,6 @@ def build_layer(code12: str, level: int | None = None) -> Layer:
         for m, g in zip(members, geoms, strict=True)
     ]
     body, body_gz = _encode(features, bounds)
-    parent = index.get(code12)
     outline_geom = quantise(shapely.union_all(geoms, grid_size=10.0**-decimals), decimals)
     props = {"code": parent.code, "name": parent.name, "level": parent.level}
     outline, outline_gz = _encode([_feature(parent.code, props, outline_geom)], bounds)

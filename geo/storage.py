@@ -13,9 +13,18 @@ from shapely.geometry import mapping
 from sqlalchemy import Connection, delete, insert, select
 
 from data_access import store
-from data_access.schema import boundary, region
+from data_access.schema import boundary, region, region_closure
 
 STORED_DECIMALS = 7  # ≈1 cm: "full precision" for the table, without float noise
+
+
+@dataclass(frozen=True)
+class Member:
+    """A region as a map layer needs it."""
+
+    code: str
+    name: str
+    level: int
 
 
 @dataclass(frozen=True)
@@ -97,3 +106,25 @@ def region_rows(conn: Connection) -> list[tuple[str, str, int, str | None, float
 def boundary_levels():
     """A statement selecting (code, level, schematic) of every stored boundary."""
     return select(boundary.c.code, boundary.c.level, boundary.c.schematic).order_by(boundary.c.code)
+
+
+def layer_members(code12: str, level: int | None) -> tuple[Member | None, list[Member]]:
+    """The region and its children (or its descendants at ``level``), read straight from the store.
+
+    An indexed query: cheaper than loading the whole region index for one layer.
+    """
+    cols = (region.c.code, region.c.name, region.c.level)
+    with store.engine().connect() as conn:
+        row = conn.execute(select(*cols).where(region.c.code == code12)).first()
+        if row is None:
+            return None, []
+        if level is None:
+            stmt = select(*cols).where(region.c.parent_code == code12)
+        else:
+            stmt = (
+                select(*cols)
+                .join(region_closure, region_closure.c.descendant == region.c.code)
+                .where(region_closure.c.ancestor == code12, region_closure.c.descendant_level == level)
+            )
+        members = [Member(*r) for r in conn.execute(stmt.order_by(region.c.code)).all()]
+    return Member(*row), members
