@@ -98,6 +98,36 @@ def router_payload(app: dash.Dash, pathname: str, search: str) -> dict[str, Any]
     }
 
 
+def component_ids(tree: Any) -> set[str]:
+    """Every string component id in a layout as Dash sends it (JSON)."""
+    found: set[str] = set()
+    if isinstance(tree, dict):
+        ident = tree.get("props", {}).get("id") if isinstance(tree.get("props"), dict) else None
+        if isinstance(ident, str):
+            found.add(ident)
+        for value in tree.values():
+            found |= component_ids(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            found |= component_ids(value)
+    return found
+
+
+def page_callbacks(app: dash.Dash, layout_ids: set[str], prop: str = "search") -> dict[str, dict]:
+    """Server callbacks fed by the URL's ``prop`` whose outputs are on this page (not the shell)."""
+    result = {}
+    for key, spec in server_callbacks(app).items():
+        if ROUTER_OUTPUT in key or not any(i["property"] == prop for i in spec["inputs"]):
+            continue
+        outputs = _outputs(key)
+        ids = {
+            o["id"] for o in (outputs if isinstance(outputs, list) else [outputs]) if isinstance(o["id"], str)
+        }
+        if ids & layout_ids:
+            result[key] = spec
+    return result
+
+
 def text_of(resp) -> str:
     """The response as readable text (JSON re-dumped without \\u escapes)."""
     raw = resp.get_data(as_text=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 
 from tests.auth import forge
-from tests.auth.conftest import IN_SCOPE, LIANJIANG, OUT_OF_SCOPE, ROLES
+from tests.auth.conftest import ACCOUNTS, IN_SCOPE, LIANJIANG, OUT_OF_SCOPE, ROLES
 
 ROLE_OR_NONE = (None, *ROLES)
 DENIED = "无权查看"
+ACCOUNT_ROOTS = {role: region.ljust(12, "0") for role, (_name, region) in ACCOUNTS.items()}
 
 
 @pytest.fixture
@@ -46,17 +47,17 @@ def test_matrix001_page_urls(clients, role):
 @pytest.mark.parametrize("where", ["in", "out"])
 @pytest.mark.parametrize("role", ROLE_OR_NONE)
 def test_matrix002_page_content(zj_app, clients, lianjiang_names, role, where):
-    """Each page's content for ``?region=``: shown in scope, a 无权查看 message outside, 401 anonymous.
+    """Each page's content for ``?region=``: shown in scope; outside it either a 无权查看 message or
+    the user's own region instead (never the other one); 401 without a session.
 
-    The content is what Dash's router returns plus what every callback fed by the URL's search
-    returns (the map draws in a callback), exactly as the browser would ask for it.
+    The content is what Dash's router returns plus what the page's callbacks fed by the URL's
+    search return (the map draws in a callback), as the browser would ask for them.
     """
+    from data_access.regions import region_index
+
     code = IN_SCOPE if where == "in" or role is None else OUT_OF_SCOPE[role]
-    url_callbacks = {
-        key: spec
-        for key, spec in forge.server_callbacks(zj_app).items()
-        if any(i["property"] == "search" for i in spec["inputs"]) and forge.ROUTER_OUTPUT not in key
-    }
+    names = region_index().by_code
+    own_root = names[ACCOUNT_ROOTS.get(role, IN_SCOPE)].name
     problems: list[str] = []
     for path in forge.page_paths():
         resp = clients[role].post(
@@ -67,7 +68,8 @@ def test_matrix002_page_content(zj_app, clients, lianjiang_names, role, where):
                 problems.append(f"{path}: anonymous got {resp.status_code}")
             continue
         text = forge.text_of(resp)
-        for key, spec in url_callbacks.items():
+        layout_ids = forge.component_ids(resp.get_json()) if resp.is_json else set()
+        for key, spec in forge.page_callbacks(zj_app, layout_ids).items():
             forged = clients[role].post(
                 "/_dash-update-component", json=forge.callback_payload(key, spec, code, path)
             )
@@ -75,11 +77,13 @@ def test_matrix002_page_content(zj_app, clients, lianjiang_names, role, where):
         _check_no_leak(role, text, lianjiang_names, path, problems)
         if resp.status_code != 200:
             problems.append(f"{path}: {resp.status_code}")
+        elif path == "/404":  # the not-found page shows no region
+            continue
         elif path == "/admin":
             if (role == "admin") != ("admin-users" in text):
                 problems.append(f"/admin shown={'admin-users' in text} to {role}")
-        elif where == "out" and DENIED not in text:
-            problems.append(f"{path}: no 无权查看 message for {code}")
+        elif where == "out" and DENIED not in text and (names[code].name in text or own_root not in text):
+            problems.append(f"{path}: neither refused nor back to {own_root} for {code}")
         elif where == "in" and DENIED in text:
             problems.append(f"{path}: refused in scope")
     assert not problems, problems
