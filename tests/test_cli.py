@@ -30,12 +30,14 @@ def test_cli001_help_lists_demo_and_serve(tmp_path):
 def test_cli002_demo_store_then_api_shows_nine_counties(tmp_path):
     from app import create_app
     from data_access import store
+    from data_access.cache import clear
     from data_access.settings import get_settings
 
     settings = get_settings(
         database_url=demo_store_url("sqlite"), instance_dir=str(tmp_path), root_region="440800"
     )
     client = create_app(settings, login_disabled=True).server.test_client()
+    clear()  # nothing cached from another store of this session
     assert store.get_meta("demo") == "1"
     body = client.get("/api/v1/regions/440800").get_json()
     assert body["name"] == "湛江市"
