@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import repeat
 
 import numpy as np
 
@@ -68,10 +69,7 @@ def generate_reporting(writer: Writer, units: Units, periods: Periods, seed: int
     rng = rng_for(seed, "reporting")
     filer_of = generate_filers(writer, units, rng, {lv for *_, lv, _, _ in TASKS})
     writer.insert(reporting_task, ("code", "name", "department", "level", "frequency", "due_day"), TASKS)
-    counties = units.counties
-    months = {m: j for j, m in enumerate(periods.months)}
-    counts = np.zeros((3, len(counties), len(months)))  # expected, submitted, on time
-    now = np.datetime64(as_of, "s")
+    counts = np.zeros((3, len(units.counties), len(periods.months)))  # expected, submitted, on time
     for code, _, _, level, freq, due_day in TASKS:
         unit_codes, plist = units.codes[level], periods.of(freq)
         due = [due_date(p, due_day) for p in plist]
@@ -80,37 +78,63 @@ def generate_reporting(writer: Writer, units: Units, periods: Periods, seed: int
             ("task_code", "period", "due_date"),
             [(code, p, writer.stamp(d)) for p, d in zip(plist, due, strict=True)],
         )
-        if not unit_codes or not plist:
-            continue
-        sub, on_time = _timings(rng, len(unit_codes), np.array(due, dtype="datetime64[s]"), now)
-        status = np.where(
-            np.isnat(sub), "pending", np.where(rng.random(sub.shape) < 0.01, "returned", "submitted")
-        )
-        stamps = writer.stamps(sub.T.ravel())
-        flat_status = status.T.ravel().tolist()
-        names = [filer_of[c] for c in unit_codes]
-        rows = (
-            (code, p, c, stamps[k], flat_status[k], names[i])
-            for j, p in enumerate(plist)
-            for i, c in enumerate(unit_codes)
-            for k in (j * len(unit_codes) + i,)
-        )
-        writer.insert(
-            submission, ("task_code", "period", "region_code", "submitted_at", "status", "filer"), rows
-        )
-        county_ix = units.group_codes(unit_codes, counties)
-        inside = county_ix >= 0
-        for j, p in enumerate(plist):
-            month = f"{period_year(p)}-{period_end_month(p):02d}"
-            if month not in months:
-                continue
-            for row, values in enumerate((np.ones(len(unit_codes)), ~np.isnat(sub[:, j]), on_time[:, j])):
-                counts[row, :, months[month]] += np.bincount(
-                    county_ix[inside], weights=values[inside].astype(float), minlength=len(counties)
-                )
+        if unit_codes and plist:
+            sub, on_time = _timings(
+                rng, len(unit_codes), np.array(due, dtype="datetime64[s]"), np.datetime64(as_of, "s")
+            )
+            _write_submissions(writer, rng, code, unit_codes, plist, sub, [filer_of[c] for c in unit_codes])
+            _count_rounds(counts, units, periods, unit_codes, plist, sub, on_time)
     for row, ind in enumerate(("reports_expected", "reports_submitted", "reports_on_time")):
-        write_series(writer, ind, counties, periods.months, counts[row])
-    write_series(writer, "reports_overdue", counties, periods.months, counts[0] - counts[2])
+        write_series(writer, ind, units.counties, periods.months, counts[row])
+    write_series(writer, "reports_overdue", units.counties, periods.months, counts[0] - counts[2])
+
+
+def _write_submissions(
+    writer: Writer,
+    rng: np.random.Generator,
+    task: str,
+    unit_codes: list[str],
+    plist: list[str],
+    sub: np.ndarray,
+    names: list[str],
+) -> None:
+    """One row per unit and period (period-major), pending where nothing was submitted."""
+    status = np.where(
+        np.isnat(sub), "pending", np.where(rng.random(sub.shape) < 0.01, "returned", "submitted")
+    )
+    k = len(plist)
+    rows = zip(
+        repeat(task),
+        np.repeat(plist, len(unit_codes)).tolist(),
+        unit_codes * k,
+        writer.stamps(sub.T.ravel()),
+        status.T.ravel().tolist(),
+        names * k,
+    )
+    writer.insert(submission, ("task_code", "period", "region_code", "submitted_at", "status", "filer"), rows)
+
+
+def _count_rounds(
+    counts: np.ndarray,
+    units: Units,
+    periods: Periods,
+    unit_codes: list[str],
+    plist: list[str],
+    sub: np.ndarray,
+    on_time: np.ndarray,
+) -> None:
+    """Add expected/submitted/on-time rounds per county-level unit to the month each period ends in."""
+    months = {m: j for j, m in enumerate(periods.months)}
+    county_ix = units.group_codes(unit_codes, units.counties)
+    inside = county_ix >= 0
+    for j, p in enumerate(plist):
+        month = months.get(f"{period_year(p)}-{period_end_month(p):02d}")
+        if month is None:
+            continue
+        for row, flags in enumerate((np.ones(len(unit_codes)), ~np.isnat(sub[:, j]), on_time[:, j])):
+            counts[row, :, month] += np.bincount(
+                county_ix[inside], weights=flags[inside].astype(float), minlength=len(units.counties)
+            )
 
 
 def _timings(
