@@ -14,6 +14,22 @@ import plotly.graph_objects as go
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BACKGROUND = "#f4f6f8"
+# Plotly prunes an empty ``sources`` object from the full layout, then sees a "different" style on
+# the next update and MapLibre rejects it (no ``sources``): the update is dropped. One tiny inline
+# source (nothing fetched) keeps every style valid. Same object as components.mapfig uses.
+BLANK_SOURCE: dict = {
+    "type": "geojson",
+    "data": {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"blank": 1},
+                "geometry": {"type": "Point", "coordinates": [0, 0]},
+            }
+        ],
+    },
+}
 GLYPHS_URL = "/geo/glyphs/{fontstack}/{range}.pbf"  # served empty by geo.serve: nothing from outside
 # The background's id starts with "water": Plotly inserts choropleth fills right above the first
 # such layer, so the outline and label layers that follow in the style are drawn over the fills.
@@ -21,7 +37,7 @@ OFFLINE_STYLE: dict = {
     "version": 8,
     "name": "cockpit-offline",
     "glyphs": GLYPHS_URL,
-    "sources": {},
+    "sources": {"blank": BLANK_SOURCE},
     "layers": [{"id": "water-background", "type": "background", "paint": {"background-color": BACKGROUND}}],
 }
 GREENS = [[0.0, "#e5f5e0"], [0.25, "#a1d99b"], [0.5, "#41ab5d"], [0.75, "#238b45"], [1.0, "#00441b"]]
@@ -66,7 +82,11 @@ def map_style(outline: str | None = None, labels: str | None = None) -> dict:
 
     Names use the browser's own CJK font (MapLibre draws CJK locally), with a white halo.
     """
-    style = {**OFFLINE_STYLE, "sources": {}, "layers": list(OFFLINE_STYLE["layers"])}
+    style = {
+        **OFFLINE_STYLE,
+        "sources": dict(OFFLINE_STYLE["sources"]),
+        "layers": list(OFFLINE_STYLE["layers"]),
+    }
     if outline:
         style["sources"]["outline"] = {"type": "geojson", "data": outline}
         style["layers"].append(
