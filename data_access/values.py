@@ -186,22 +186,53 @@ def _frequency_of(period: str) -> str:
     return "quarter" if "Q" in period else "year" if len(period) == 4 else "month"
 
 
-def _gather(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str]) -> dict:
+def _gather(
+    conn: Connection,
+    inds: list[Indicator],
+    ancestors: list[str],
+    periods: list[str],
+    expected: dict | None = None,
+) -> dict:
     """Partials for every (indicator, ancestor, period).
 
     One query per rule kind, lowest level and frequency, each with only that frequency's periods:
     every (indicator, period) pair of a query is a probe per unit, so mixing them multiplies work.
+    With ``expected``, a ratio whose numerator and denominator are asked for too and were reported
+    by every unit is taken from their sums without the pairing query (the same figure, cheaper).
     """
     groups: dict[tuple[bool, int, str], list[Indicator]] = {}
     for ind in inds:
         paired = ind.aggregation in ("ratio", "weighted_mean")
         groups.setdefault((paired, ind.lowest_level, ind.frequency), []).append(ind)
     out: dict[Key, _Acc] = {}
-    for (paired, _, frequency), members in groups.items():
-        wanted = sorted({p for p in periods if _frequency_of(p) == frequency})
-        if wanted and ancestors:
-            out.update((_pairs if paired else _single)(conn, members, ancestors, wanted))
+    for paired in (False, True):  # sums first: complete ratios reuse them
+        for (kind, _, frequency), members in groups.items():
+            wanted = sorted({p for p in periods if _frequency_of(p) == frequency})
+            if kind != paired or not wanted or not ancestors:
+                continue
+            if paired and expected is not None:
+                members = [i for i in members if not _from_sums(i, out, ancestors, wanted, expected)]
+            if members:
+                out.update((_pairs if paired else _single)(conn, members, ancestors, wanted))
     return out
+
+
+def _from_sums(ind: Indicator, out: dict, ancestors: list[str], periods: list[str], expected: dict) -> bool:
+    """Fill a ratio from its members' sums when every unit reported both; False if it cannot."""
+    if ind.aggregation != "ratio":
+        return False
+    filled = {}
+    for anc in ancestors:
+        units = expected.get((anc, ind.lowest_level), 0)
+        for period in periods:
+            num, den = out.get((ind.numerator, anc, period)), out.get((ind.denominator, anc, period))
+            if num is None and den is None:
+                continue  # nobody reported either: no value, nothing to pair
+            if num is None or den is None or not num.reported == den.reported == units:
+                return False
+            filled[(ind.code, anc, period)] = _Acc(units, num.total, den.total)
+    out.update(filled)
+    return True
 
 
 def _expected(conn: Connection, ancestors: list[str], levels: set[int]) -> dict[tuple[str, int], int]:
@@ -530,11 +561,13 @@ def latest_period(indicator: str, scope: Scope) -> str | None:
     return None
 
 
-def _profile_figures(conn: Connection, inds: list[Indicator], code12: str, pers: dict, goals: dict) -> dict:
+def _profile_figures(
+    conn: Connection, inds: list[Indicator], code12: str, pers: dict, goals: dict, expected: dict
+) -> dict:
     """This period and a year earlier for every indicator; the whole year so far only where a
     flow indicator has a target (two batches, so no indicator is probed for periods it lacks)."""
     points = {t for i in inds for t in (pers[i.code].text, pers[i.code].same_last_year().text)}
-    accs = _gather(conn, inds, [code12], sorted(points))
+    accs = _gather(conn, inds, [code12], sorted(points), expected)
     ytd = [i for i in inds if i.value_type == "flow" and (i.code, pers[i.code].year) in goals]
     months = {p.text for i in ytd for p in pers[i.code].ytd_periods()} - points
     accs.update(_gather(conn, ytd, [code12], sorted(months)))
@@ -547,8 +580,10 @@ def _sibling_ranks(
     """(n, m) per indicator among the region's siblings, from one batch query."""
     if reg.parent is None or not scope.contains(reg.parent):
         return {}
-    sibs = [s for s in regions.children.get(reg.parent, []) if s.level == reg.level]
-    accs = _gather(conn, inds, [s.code for s in sibs], sorted({p.text for p in pers.values()}))
+    codes = [s.code for s in regions.children.get(reg.parent, []) if s.level == reg.level]
+    sibs = [regions.get(code) for code in codes]
+    expected = _expected(conn, codes, {i.lowest_level for i in inds})
+    accs = _gather(conn, inds, codes, sorted({p.text for p in pers.values()}), expected)
     ranks = {}
     for ind in inds:
         per = pers[ind.code].text
@@ -575,8 +610,8 @@ def region_profile(region: str, period: str, scope: Scope) -> list[dict]:
         return []
     with store.engine().connect() as conn:
         goals = _targets(conn, [i.code for i in inds], reg.code, {p.year for p in pers.values()})
-        accs = _profile_figures(conn, inds, reg.code, pers, goals)
         expected = _expected(conn, [reg.code], {i.lowest_level for i in inds})
+        accs = _profile_figures(conn, inds, reg.code, pers, goals, expected)
         ranks = _sibling_ranks(conn, inds, reg, pers, scope, snap.regions)
     return [_profile_row(ind, reg, pers[ind.code], accs, expected, goals, ranks) for ind in inds]
 

@@ -283,6 +283,12 @@ def test_val013_region_profile(data):
     assert inc["rank"] == (2, 2)  # A1 10 < A2 50
     assert inc["progress"].gap_pp == pytest.approx(-5.0)
     assert rows["acc"]["rank"] == (1, 2) and rows["acc"]["direction"] == -1  # tie: A1 1, A2 1 + 0
+    # The ratio from complete sums (A1: 8/10; A2: 25/50) equals the paired figure.
+    assert (rows["rate"]["value"], rows["rate"]["rank"]) == (pytest.approx(80.0), (1, 2))
+    march = {r["code"]: r for r in values.region_profile(A, "2026-03", SCOPE)}
+    assert (march["rate"]["value"], march["rate"]["rank"]) == (pytest.approx(55.0), (1, 1))  # B: no pair
+    assert march["rate"]["yoy"] == values.Change(pytest.approx(5.0), "pp")  # 2025-03: 15/30
+    assert march["sat"]["value"] == pytest.approx(4600 / 60)
     county = {r["code"]: r for r in values.region_profile(A, "2026-10", SCOPE)}
     gdp = county["gdp"]
     assert (gdp["period"], gdp["value"], gdp["rank"]) == ("2026-Q3", 372.0, (1, 2))
@@ -313,3 +319,28 @@ def test_val015_write_invalidates_configured_cache(data):
         store.bump_version(conn)
     parent, kids = values.children_values("rate", CITY, "2026-03", SCOPE)
     assert (parent.value, parent.reported, kids[1].value) == (pytest.approx(63.0), 4, pytest.approx(75.0))
+
+
+@pytest.mark.parametrize("month", ["2026-03", "2026-10"])
+def test_val016_profile_agrees_with_single_functions(data, month):
+    """The batched profile (with its complete-sums shortcut for ratios) equals the one-by-one figures."""
+    for code in (CITY, A, B, A1, A2, B1, V1, V4, V5):
+        for row in values.region_profile(code, month, SCOPE):
+            args = (row["code"], code, row["period"], SCOPE)
+            single = values.region_value(*args)
+            assert (row["value"], row["reported"], row["expected"]) == (
+                pytest.approx(single.value) if single.value is not None else None,
+                single.reported,
+                single.expected,
+            ), (code, row["code"])
+            assert close(row["yoy"], values.yoy(*args))
+            assert close(row["progress"], values.target_progress(*args))
+            assert row["rank"] == values.rank_among_siblings(*args)
+
+
+def close(a, b) -> bool:
+    """Dataclasses equal up to float rounding (sums may add up in another order)."""
+    if a is None or b is None:
+        return a is b
+    pairs = zip(dataclasses.astuple(a), dataclasses.astuple(b), strict=True)
+    return all(x == pytest.approx(y) if isinstance(x, float) else x == y for x, y in pairs)
