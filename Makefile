@@ -14,7 +14,6 @@ STAMP  := $(VENV)/.installed
 # Re-install whenever pyproject.toml changes; the stamp records the last successful install.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
