@@ -20,13 +20,11 @@ from components.notices import error_notice, info_notice
 from components.tables import children_grid, grid_columns, grid_row_rules, grid_rows, profile_table
 from data_access import values
 from data_access.codes import short_code
-from data_access.errors import CockpitError
+from data_access.errors import CockpitError, InvalidInput, NotFound
 from data_access.indicators import THEMES
 from data_access.periods import parse_period, period_for
-from data_access.regions import Region, get_region
-from data_access.regions import breadcrumb as region_path
-from data_access.regions import children as region_children
-from data_access.scope import Scope
+from data_access.regions import Region, RegionIndex, region_index
+from data_access.scope import Scope, level_of
 from pages import _ids as ids
 from pages import _views as views
 
@@ -83,37 +81,67 @@ class MapView:
         return children_grid(ids.MAP_TABLE, self.rows, self.columns, selected=self.state.get("selected"))
 
 
-def resolve(query: dict, scope: Scope) -> tuple[Region, Region, Any, str, list[str]]:
-    """(region, map parent, indicator, month, months) for a query, with defaults filled in.
+class ScopedRegions:
+    """One request's view of the region hierarchy, through the scope.
+
+    Same rules as ``data_access.regions.get_region/children/breadcrumb`` (the scope checks every
+    code), but the cached index is fetched once per callback instead of once per call: the cache
+    hands out a fresh copy on every read, and a drill asks for several regions.
+    """
+
+    def __init__(self, scope: Scope, index: RegionIndex | None = None):
+        self.scope, self.index = scope, index or region_index()
+
+    def get(self, code: object) -> Region:
+        return self.index.get(self.scope.check(code))
+
+    def children(self, code: object) -> list[Region]:
+        return list(self.index.children.get(self.get(code).code, []))
+
+    def path(self, code: object) -> list[Region]:
+        return [r for r in self.index.path(self.get(code).code) if self.scope.contains(r.code)]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a query asks for, resolved: region, the parent whose children are drawn, indicator, month."""
+
+    region: str  # 12-digit code, inside the scope
+    parent: str  # the region itself, or a village's town
+    indicator: Any
+    month: str
+    months: list[str]
+
+
+def resolve(query: dict, scope: Scope) -> Target:
+    """Check and complete a query: scope-checked codes, indicator, month (defaults filled in).
 
     Raises:
-        CockpitError: malformed or unknown region, indicator or period; a region outside the scope.
+        CockpitError: malformed region, indicator or period; a region outside the scope; no data.
     """
     months = views.recent_months(scope)
     if not months:
         raise CockpitError("指标库中还没有数据。请先运行 cockpit demo 生成演示数据，或导入数据")
-    region = get_region(query.get("region") or scope.root, scope)
-    if region_children(region.code, scope):
-        parent = region
-    elif region.parent and scope.contains(region.parent):
-        parent = get_region(region.parent, scope)
-    else:
-        raise CockpitError(f"{region.name}没有下级地区，无法显示地图")
-    indicator = views.indicator_or_default(query.get("indicator"), parent.level)
+    region = scope.check(query.get("region") or scope.root)
+    parent = region[:9] + "000" if level_of(region) == 5 and scope.contains(region[:9] + "000") else region
+    indicator = views.indicator_or_default(query.get("indicator"), level_of(parent))
     month = months[-1]
     if query.get("period"):
         asked = parse_period(query["period"])
         month = f"{asked.year:04d}-{asked.end_month:02d}"
-    return region, parent, indicator, month, months
+    return Target(region, parent, indicator, month, months)
 
 
 def map_view(query: dict, scope: Scope) -> MapView:
     """The map part for a query (state, figure, title, notice); an error becomes a message.
 
-    This is all a drill needs before the map can be drawn; the table and profile follow.
+    This is all a drill needs before the map can be drawn; the table and profile follow. The hot
+    path asks ``children_values`` only (one cached read); the hierarchy is read when the indicator
+    is not collected below the parent or the parent has no children.
     """
     try:
-        region, parent, ind, month, months = resolve(query, scope)
+        target = resolve(query, scope)
+        return _map_part(target, scope)
     except CockpitError as exc:
         title = "无权查看" if getattr(exc, "status", 400) == 403 else "无法显示该地图"
         state = {"error": str(exc), **{k: query.get(k) for k in ("indicator", "period")}}
@@ -121,24 +149,42 @@ def map_view(query: dict, scope: Scope) -> MapView:
             f"{exc}。请检查链接中的参数，或从总览重新进入。", title=title, element_id="map-error"
         )
         return MapView(state=state, months=_months_or_none(scope), message=message)
-    period = period_for(ind.frequency, month)
-    selected = region.code if region.code != parent.code else None
-    kids = region_children(parent.code, scope)
+
+
+def _map_part(target: Target, scope: Scope) -> MapView:
+    ind, parent_code = target.indicator, target.parent
+    period = period_for(ind.frequency, target.month)
+    try:
+        head, child_values = values.children_values(ind.code, parent_code, period, scope)
+        parent = Region(head.code, head.name, level_of(head.code), None, "")
+        collected = True
+    except InvalidInput:  # not collected below this level, or no children at all
+        regions = ScopedRegions(scope)
+        parent = regions.get(parent_code)
+        kids = regions.children(parent_code)
+        if not kids:
+            raise CockpitError(f"{parent.name}没有下级地区，无法显示地图") from None
+        collected = max(k.level for k in kids) <= ind.lowest_level
+        if collected:  # the children lie below the collecting level only for some: ask again
+            _, child_values = values.children_values(ind.code, parent_code, period, scope)
+    selected = target.region if target.region != parent_code else None
+    if collected and selected and selected not in {v.code for v in child_values}:
+        raise NotFound(f"未知地区代码：{selected}")
     child_word = CHILD_WORDS.get(parent.level, "下级地区")
-    collected = max(k.level for k in kids) <= ind.lowest_level
     state = {
-        "region": region.code,
+        "region": target.region,
         "indicator": ind.code,
-        "period": month,
-        "parent": parent.code,
+        "period": target.month,
+        "parent": parent_code,
         "selected": selected,
         "map": collected,
     }
     view = MapView(
-        state=state, months=months, title=f"{ind.name} · {parent.name}各{child_word} · {fmt_period(period)}"
+        state=state,
+        months=target.months,
+        title=f"{ind.name} · {parent.name}各{child_word} · {fmt_period(period)}",
     )
     if collected:
-        _, child_values = values.children_values(ind.code, parent.code, period, scope)
         view.figure = views.child_map(ind, parent, child_values, size=MAP_SIZE, selected=selected)
     else:
         view.notice = info_notice(
@@ -161,8 +207,8 @@ def side_view(view: MapView, scope: Scope) -> MapView:
     state = view.state
     if state.get("error"):
         return view
-    region = get_region(state["region"], scope)
-    parent = get_region(state["parent"], scope)
+    regions = ScopedRegions(scope)
+    region, parent = regions.get(state["region"]), regions.get(state["parent"])
     ind = views.indicator_or_default(state["indicator"], parent.level)
     month, selected = state["period"], state.get("selected")
     period = period_for(ind.frequency, month)
@@ -182,15 +228,13 @@ def side_view(view: MapView, scope: Scope) -> MapView:
                 "completeness": None,
                 "reported": "—",
             }
-            for k in region_children(parent.code, scope)
+            for k in regions.children(parent.code)
         ]
         view.columns = grid_columns(
             ind.unit, ind.decimals, child_level_name=child_word, missing_text="未采集"
         )
     view.row_rules = grid_row_rules(selected)
-    steps = [
-        (r.name, views.map_href(short_code(r.code), ind.code, month)) for r in region_path(region.code, scope)
-    ]
+    steps = [(r.name, views.map_href(short_code(r.code), ind.code, month)) for r in regions.path(region.code)]
     up = None
     if region.code != scope.root and region.parent and scope.contains(region.parent):
         up = views.map_href(short_code(region.parent), ind.code, month)  # a village's parent is its town

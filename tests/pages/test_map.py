@@ -128,4 +128,4 @@ def test_map008_drill_payload_is_small(demo):
     view = mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE)
     body = _text([view.state, view.figure, view.graph_style, view.title, view.notice])
     assert len(body.encode()) < 30_000
-    assert "coordinates" not in body  # geometry travels by URL only
+    assert "Polygon" not in body  # geometry travels by URL only
