@@ -12,6 +12,7 @@ import shapely
 
 from data_access import regions, store
 from data_access.codes import normalize_code
+from data_access.errors import NotFound
 from data_access.scope import prefix_of
 
 from . import reference, storage
@@ -78,6 +79,8 @@ def ensure_boundaries(root_code: object) -> None:
     root12 = normalize_code(root_code)
     with store.engine().connect() as conn:
         rows = storage.region_rows(conn)
+        if not any(r[0] == root12 for r in rows):
+            raise NotFound(f"未知地区代码：{root12}（请先加载地区）")
         existing = storage.boundary_flags(conn)
         new = plan_boundaries(root12, rows, existing, lambda codes: storage.read_boundaries(codes, conn))
         pointless = [r[0] for r in _subtree(rows, root12) if r[4] is None and r[0] in existing]

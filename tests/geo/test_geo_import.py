@@ -152,3 +152,23 @@ def test_geo207_cli_prints_report_and_errors(zhanjiang, tmp_path, capsys, monkey
     assert "towns.geojson" in err and "NOPE" in err
     assert cockpit(["geo", "build"]) == 0
     assert "镇级（真实） 3 个" in capsys.readouterr().out
+
+
+def test_geo208_village_import_touches_only_those_villages(zhanjiang, tmp_path):
+    villages = ["440882100201", "440882100202"]
+    cells = {c: b.geometry.buffer(-0.0005) for c, b in read_boundaries(villages).items()}
+    before = _snapshot()
+    _frame(cells, field="村代码", short=False).to_file(tmp_path / "villages.geojson")
+    report = import_file(tmp_path / "villages.geojson", "village", "村代码")
+    after = _snapshot()
+    assert report.matched == villages and report.redrawn_children == 0
+    assert {c for c in after if after[c] != before[c]} == set(villages)
+    assert len(report.still_schematic) == 1992 - 2
+
+
+def test_geo209_build_refuses_an_unknown_root(zhanjiang):
+    from data_access.errors import NotFound
+    from geo.build import ensure_boundaries
+
+    with pytest.raises(NotFound):
+        ensure_boundaries("441300")  # 惠州: not loaded in this store
