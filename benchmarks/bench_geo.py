@@ -97,6 +97,15 @@ def main() -> int:
     for label, path in rows:
         size, gzipped = gz_size(client, path)
         print(f"  {label:<40} {kb(size)}  {path}{'' if gzipped else '  (not gzipped!)'}")
+    start, n = time.perf_counter(), 200
+    for _ in range(n):
+        client.get(serve.geojson_url(root.code), headers={"Accept-Encoding": "gzip"})
+    per_request = (time.perf_counter() - start) / n * 1000
+    etag = client.get(serve.geojson_url(root.code)).headers["ETag"]
+    revalidated = client.get(serve.geojson_url(root.code), headers={"If-None-Match": etag}).status_code
+    print(
+        f"  cached layer request: {per_request:.1f} ms each (test client); revalidation answers {revalidated}"
+    )
     worst = max(sizes, key=sizes.get)
     print(f"  {'largest single parent layer':<40} {kb(sizes[worst])}  {index.get(worst).name} {worst}")
     print(f"  {'all parent layers together':<40} {kb(sum(sizes.values()))}")
