@@ -8,6 +8,7 @@ keyed by store and data version, so each process derives each layer once per ver
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import threading
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Layer:
     outline_gz: bytes
     labels: bytes  # one point per child (code, name): where the map writes its name
     labels_gz: bytes
+    version: int = 0  # the data version the layer was derived at (part of its ETag)
 
 
 def decimals_for(level: int) -> int:
@@ -143,6 +145,6 @@ def get_layer(code12: str, level: int | None = None) -> Layer:
             stale = [k for k in _LAYERS if k[:2] != key[:2]]
             for k in stale:
                 del _LAYERS[k]
-            layer = _LAYERS.get(key) or build_layer(code12, level)
+            layer = _LAYERS.get(key) or dataclasses.replace(build_layer(code12, level), version=key[1])
             _LAYERS[key] = layer
     return layer

@@ -13,7 +13,6 @@ from __future__ import annotations
 import orjson
 from flask import Blueprint, Response, request
 
-from data_access import store
 from data_access.errors import CockpitError, InvalidInput, NotFound
 from pages._scope import current_scope
 
@@ -64,7 +63,7 @@ def _layer_for(code: str) -> Layer:
 
 
 def _send(layer: Layer, body: bytes, body_gz: bytes, tag: str) -> Response:
-    etag = f'"{store.data_version()}-{tag}"'
+    etag = f'"{layer.version}-{tag}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         return Response(status=304, headers=headers)
