@@ -196,3 +196,20 @@ def test_obs006_history_scope_and_status(catalogue):
     confirmed = write([{"indicator": "items", "region": V1, "period": "2026-03", "value": 9}])
     assert confirmed.revised == 1  # an estimate confirmed with the same figure becomes "reported"
     assert [e.status for e in history("items", V1, "2026-03", SCOPE)] == ["estimated"]
+
+
+def test_obs007_bulk_write_refreshes_postgresql_statistics(catalogue, monkeypatch):
+    from data_access import observations
+
+    monkeypatch.setattr(observations, "ANALYZE_AFTER", 2)
+    rows = [{"indicator": "items", "region": v, "period": "2026-03", "value": 1} for v in (V1, V2, V4)]
+    assert write(rows).inserted == 3
+    engine = store.engine()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            analyzed = conn.exec_driver_sql(
+                "SELECT last_analyze FROM pg_stat_user_tables "
+                "WHERE relname = 'observation' AND schemaname = current_schema()"
+            ).scalar()
+        assert analyzed is not None
+    assert values.region_value("items", CITY, "2026-03", SCOPE).reported == 3
