@@ -256,20 +256,22 @@ def write_observations(
         if fresh or changed:
             store.bump_version(conn, now)
     if len(fresh) >= ANALYZE_AFTER:
-        _analyze()
+        refresh_statistics()
     return WriteReport(len(fresh), len(changed), len(checked) - len(fresh) - len(changed))
 
 
-def _analyze() -> None:
+def refresh_statistics() -> None:
     """Refresh PostgreSQL's statistics after a bulk load.
 
     Without them (a fresh store, autovacuum off or not yet run) the planner guesses one row per
     table and a province-wide rollup takes minutes instead of milliseconds. SQLite needs nothing:
-    the rollup queries fix their join order.
+    the rollup queries fix their join order. Loaders that insert directly (``cockpit demo``)
+    should call this once at the end.
     """
     engine = store.engine()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE region_closure")
             conn.exec_driver_sql("ANALYZE observation")
 
 

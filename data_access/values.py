@@ -26,7 +26,7 @@ from .indicators import LEVEL_SHORT, Indicator, catalogue, lookup
 from .periods import Period, parse_period, period_for
 from .regions import Region, RegionIndex, region_index
 from .schema import observation, region_closure, target
-from .scope import Scope
+from .scope import Scope, prefix_of
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,7 @@ _SINGLE = text(
     FROM region_closure c CROSS JOIN observation o
     WHERE c.ancestor IN :ancestors AND c.descendant_level IN :levels
       AND o.indicator_code IN :codes AND o.period IN :periods AND o.region_code = c.descendant
+      AND o.region_code >= :lo AND o.region_code < :hi
     GROUP BY c.ancestor, o.indicator_code, o.period, c.descendant_level
     """
 ).bindparams(*(bindparam(n, expanding=True) for n in ("ancestors", "levels", "codes", "periods")))
@@ -138,10 +139,26 @@ _PAIRS = text(
     FROM region_closure c CROSS JOIN observation a CROSS JOIN observation b
     WHERE c.ancestor IN :ancestors AND c.descendant_level IN :levels
       AND a.indicator_code IN :firsts AND a.period IN :periods AND a.region_code = c.descendant
+      AND a.region_code >= :lo AND a.region_code < :hi
       AND b.indicator_code IN :seconds AND b.period = a.period AND b.region_code = a.region_code
     GROUP BY c.ancestor, a.indicator_code, b.indicator_code, a.period, c.descendant_level
     """
 ).bindparams(*(bindparam(n, expanding=True) for n in ("ancestors", "levels", "firsts", "seconds", "periods")))
+
+
+def _code_range(ancestors: list[str]) -> dict[str, str]:
+    """Bounds of the codes under all ``ancestors`` (a subtree is a code prefix).
+
+    Redundant with the closure join, but lets PostgreSQL hash only the subtree's observations.
+    """
+    prefixes = [prefix_of(a) for a in ancestors]
+    common = prefixes[0] if prefixes else ""
+    for p in prefixes[1:]:
+        while not p.startswith(common):
+            common = common[:-1]
+    if not common:
+        return {"lo": "", "hi": "~"}  # every digit code sorts between
+    return {"lo": common, "hi": common[:-1] + chr(ord(common[-1]) + 1)}
 
 
 def _single(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str]) -> dict:
@@ -151,6 +168,7 @@ def _single(conn: Connection, inds: list[Indicator], ancestors: list[str], perio
         "levels": sorted({i.lowest_level for i in inds}),
         "codes": [i.code for i in inds],
         "periods": periods,
+        **_code_range(ancestors),
     }
     levels = {i.code: i.lowest_level for i in inds}
     out: dict[Key, _Acc] = {}
@@ -171,6 +189,7 @@ def _pairs(conn: Connection, inds: list[Indicator], ancestors: list[str], period
         "periods": periods,
         "firsts": sorted({x for x, _ in pair_of.values()}),
         "seconds": sorted({y for _, y in pair_of.values()}),
+        **_code_range(ancestors),
     }
     rows: dict[tuple, list] = {}
     for anc, x, y, period, level, n, sa, sb, sab in conn.execute(_PAIRS, params):
