@@ -14,6 +14,7 @@ from components.kpi import kpi_card
 from components.notices import info_notice, source_note
 from components.ranking import ranking_list
 from components.summary import Figures, period_phrase, region_phrase, summary_sentence
+from data_access.codes import short_code
 from data_access.errors import CockpitError
 from data_access.indicators import get_indicator
 from data_access.scope import Scope
@@ -23,6 +24,22 @@ from pages._theme_common import THEME_INDICATOR, PageContext, chart_panel, graph
 from pages._views import child_map, trend
 
 CHILD_WORDS = {1: "各市", 2: "各县（市、区）", 3: "各镇（街道）", 4: "各村（社区）"}
+
+
+def collected_at(codes: Sequence[str], level: int) -> list[str]:
+    """The indicators among ``codes`` collected at ``level`` or below (others have no figure there)."""
+    return [c for c in codes if get_indicator(c).lowest_level >= level]
+
+
+def not_collected(ctx: PageContext, theme: str) -> html.Div:
+    """Said instead of empty cards when none of a theme's indicators reaches the region's level."""
+    up = ctx.href(region=short_code(ctx.region.parent)) if ctx.region.parent else None
+    message = f"{theme}指标不采集到{ctx.region.name}这一级。"
+    return html.Div(
+        [info_notice(message), dcc.Link("查看上一级", href=up, className="button") if up else None],
+        className="theme-none",
+        id=f"{ctx.path.strip('/')}-none",
+    )
 
 
 def period_text(h: Headline) -> str:

@@ -11,7 +11,14 @@ from dash import html
 
 from components.kpi import kpi_row
 from data_access.theme_views import headline
-from pages._theme_blocks import detail_panels, headline_card, indicator_choice, summary_panel
+from pages._theme_blocks import (
+    collected_at,
+    detail_panels,
+    headline_card,
+    indicator_choice,
+    not_collected,
+    summary_panel,
+)
 from pages._theme_common import PageContext, guarded, page_context, page_head
 
 PATH = "/economy"
@@ -36,8 +43,13 @@ def layout(region: str | None = None, period: str | None = None, indicator: str 
 
 
 def _page(ctx: PageContext, indicator: str | None) -> html.Div:
-    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope) for code in INDICATORS]
-    selected = indicator if indicator in INDICATORS else INDICATORS[0]
+    codes = collected_at(INDICATORS, ctx.region.level)
+    if not codes:
+        return html.Div(
+            [page_head(ctx, "经济运行"), not_collected(ctx, "经济运行")], className="page theme-page"
+        )
+    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope) for code in codes]
+    selected = indicator if indicator in codes else codes[0]
     detail = next(h for h in heads if h.code == selected)
     return html.Div(
         [

@@ -27,7 +27,7 @@ from data_access.infrastructure import (
 from data_access.periods import month_range
 from data_access.theme_views import comparison_values, headline
 from data_access.values import ranking
-from pages._theme_blocks import CHILD_WORDS, headline_card, summary_panel
+from pages._theme_blocks import CHILD_WORDS, collected_at, headline_card, summary_panel
 from pages._theme_common import (
     PageContext,
     chart_panel,
@@ -59,7 +59,8 @@ def layout(region: str | None = None, period: str | None = None, **_: str):
 
 
 def _page(ctx: PageContext) -> html.Div:
-    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope, ytd=False) for code in INDICATORS]
+    codes = collected_at(INDICATORS, ctx.region.level)
+    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope, ytd=False) for code in codes]
     month = fmt_period(ctx.month)
     year_start = f"{ctx.month[:4]}-01"
     coverage = network_coverage(ctx.region.code, ctx.month, ctx.scope)

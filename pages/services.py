@@ -14,7 +14,14 @@ from components.format import fmt_period, fmt_value
 from components.kpi import kpi_row
 from data_access.regions import get_region
 from data_access.theme_views import Headline, headline, village_values
-from pages._theme_blocks import detail_panels, headline_card, indicator_choice, summary_panel
+from pages._theme_blocks import (
+    collected_at,
+    detail_panels,
+    headline_card,
+    indicator_choice,
+    not_collected,
+    summary_panel,
+)
 from pages._theme_common import PageContext, chart_panel, guarded, map_graph, page_context, page_head
 
 PATH = "/services"
@@ -30,8 +37,13 @@ def layout(region: str | None = None, period: str | None = None, indicator: str 
 
 
 def _page(ctx: PageContext, indicator: str | None) -> html.Div:
-    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope, ytd=False) for code in INDICATORS]
-    selected = indicator if indicator in INDICATORS else INDICATORS[0]
+    codes = collected_at(INDICATORS, ctx.region.level)
+    if not codes:
+        return html.Div(
+            [page_head(ctx, "政务服务"), not_collected(ctx, "政务服务")], className="page theme-page"
+        )
+    heads = [headline(code, ctx.region.code, ctx.month, ctx.scope, ytd=False) for code in codes]
+    selected = indicator if indicator in codes else codes[0]
     detail = next(h for h in heads if h.code == selected)
     coverage = next(h for h in heads if h.code == "kiosk_coverage")
     return html.Div(

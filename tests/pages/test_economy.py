@@ -114,3 +114,11 @@ def walk_ids(root):
     from tests.pages.theme_util import walk
 
     return [n for n in walk(root) if isinstance(getattr(n, "id", None), dict)]
+
+
+def test_eco007_town_says_the_theme_is_not_collected_there(app):
+    root = economy(app, region="440882100")
+    notice = by_id(root, "economy-none")
+    assert "经济运行指标不采集到白沙镇这一级" in text(notice)
+    assert links(notice) == ["/economy?region=440882&period=2026-10"]
+    assert by_class(root, "kpi-card") == []

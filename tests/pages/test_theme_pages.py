@@ -140,3 +140,13 @@ def test_thm008_catalogue_filter_callback(app):
         assert count == f"共 {len(codes)} 项指标"
         table, count = page._filter("", "没有这个指标", "")
         assert count == "共 0 项指标" and "没有符合条件的指标" in text(table)
+
+
+def test_thm009_village_pages_keep_only_what_is_collected_there(app):
+    village = values.ranking("kiosks", "440882100", "2026-10", ROOT)[0].code
+    root = render(app, "services", "/services", region=village)
+    cards = [getattr(n, "data-indicator") for n in by_class(root, "kpi-card")]
+    assert cards == ["kiosk_coverage", "kiosk_uses"]  # town-level service figures stop at the town
+    infra = render(app, "infrastructure", "/infrastructure", region=village)
+    assert [getattr(n, "data-indicator") for n in by_class(infra, "kpi-card")] == ["govnet_village_rate"]
+    assert [r.label for r in network_coverage(village, "2026-10", ROOT)] == ["村（社区）"]
