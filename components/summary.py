@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from components.format import fmt_value
+
 _QUARTER_YTD = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 _QUARTER = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 _SCOPE_WORD = {1: "省", 2: "市", 4: "镇", 5: "村"}
@@ -57,9 +59,9 @@ def number(value: float, decimals: int) -> str:
 
 
 def quantity(value: float, unit: str, decimals: int) -> str:
-    """A figure with its unit: ``85.2%`` (no space before %), ``3,312.5 亿元``."""
-    text = number(value, decimals)
-    return f"{text}%" if unit.strip() == "%" else f"{text} {unit}".rstrip()
+    """A figure with its unit, formatted as everywhere else on the page (``components.format``):
+    ``85.2%``, ``3,312.5 亿元``, ``22.63 万件``."""
+    return fmt_value(value, unit, decimals)
 
 
 def period_phrase(period: str, cumulative: bool) -> str:

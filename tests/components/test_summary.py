@@ -155,7 +155,9 @@ def test_sum010_no_value_says_no_data_and_quantities_format():
     assert (
         summary_sentence(Figures("进口总额", "亿元", 1, "10月", "全市", None)) == "10月全市进口总额暂无数据。"
     )
-    assert quantity(1234567, "件", 0) == "1,234,567 件"
+    assert quantity(1234567, "件", 0) == "123.5 万件"  # large counts in 万, as on the cards
+    assert quantity(226305, "件", 0) == "22.63 万件"
+    assert quantity(31602, "元", 0) == "31,602 元"
     assert quantity(99.5, "%", 1) == "99.5%"
 
 
