@@ -45,6 +45,11 @@ class Entry:
     address: str
 
 
+def _clean(text: str, limit: int) -> str:
+    """Text as stored: no control characters (PostgreSQL refuses NUL), at most ``limit`` long."""
+    return "".join(ch if ch >= " " or ch in "\t\n" else "?" for ch in text)[:limit]
+
+
 def record(
     action: str,
     *,
@@ -59,12 +64,12 @@ def record(
     """Append one entry (in the caller's transaction when ``conn`` is given)."""
     values = dict(
         at=at or datetime.now().replace(microsecond=0),
-        username=username[:64],
-        region_code=region_code[:12],
-        action=action[:32],
-        outcome=outcome[:16],
-        detail=detail[:2000],
-        address=address[:64],
+        username=_clean(username, 64),
+        region_code=_clean(region_code, 12),
+        action=_clean(action, 32),
+        outcome=_clean(outcome, 16),
+        detail=_clean(detail, 2000),
+        address=_clean(address, 64),
     )
     if conn is not None:
         conn.execute(insert(audit_log).values(**values))

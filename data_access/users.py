@@ -109,6 +109,8 @@ def _select_user():
 
 def find_user(username: str, conn: Connection | None = None) -> User | None:
     """The user of that name (case-insensitive), or None."""
+    if any(ch < " " for ch in username):
+        return None
     stmt = _select_user().where(func.lower(app_user.c.username) == username.strip().lower())
     if conn is not None:
         row = conn.execute(stmt).first()
@@ -189,6 +191,8 @@ def add_user(
 
 def authenticate(username: str, password: str) -> User | None:
     """The active user if the password matches, else None; same work whether or not they exist."""
+    if any(ch < " " for ch in username):  # never a valid name; PostgreSQL refuses NUL
+        username = ""
     stmt = _select_user().where(func.lower(app_user.c.username) == username.strip().lower())
     with store.engine().connect() as c:
         row = c.execute(stmt).first()

@@ -121,7 +121,8 @@ def login_submit() -> Response:
     """Check the form: CSRF token, rate limit, password; then start a fresh session."""
     from pages._auth import Account, client_address
 
-    username = (request.form.get("username") or "").strip()[:MAX_FIELD]
+    # Control characters (NUL above all) never belong in a name; PostgreSQL refuses NUL in text.
+    username = "".join(ch for ch in (request.form.get("username") or "") if ch >= " ").strip()[:MAX_FIELD]
     password = (request.form.get("password") or "")[:MAX_FIELD]
     next_path = safe_next(request.form.get("next"))
     address = client_address()

@@ -251,3 +251,12 @@ def test_login018_anonymous_requests(tiny_users):
     assert client.get("/_dash-layout").status_code == 401
     assert client.get("/healthz").status_code == 200
     assert client.get("/logout").status_code == 302
+
+
+def test_login019_control_characters_are_harmless(tiny_users, clock):
+    client = tiny_users.server.test_client()
+    assert login(client, "clerk\x00", "wrong\x00password").status_code == 401
+    assert login(client, "\x00", PASSWORD).status_code == 401
+    audit.record("export", username="x\x00y", detail="a\x00b")
+    assert [(e.username, e.detail) for e in audit.recent(action="export")] == [("x?y", "a?b")]
+    assert users.find_user("clerk\x00") is None
