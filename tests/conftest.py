@@ -68,12 +68,23 @@ def store_url(request, tmp_path):
 @pytest.fixture
 def configured(store_url, tmp_path):
     """Configure the process's store on a fresh, migrated database; returns the settings."""
-    settings = get_settings(database_url=store_url, instance_dir=str(tmp_path / "instance"),
-                            cache_url=REDIS_URL or "", root_region="440800")
+    settings = get_settings(
+        database_url=store_url,
+        instance_dir=str(tmp_path / "instance"),
+        cache_url=REDIS_URL or "",
+        root_region="440800",
+    )
     store.configure(settings)
-    from data_access.cache import clear
+    # Parallel runs share one Redis database and data versions repeat across fresh stores:
+    # a key prefix per test keeps one store's cached results out of another's.
+    from flask import Flask
 
-    clear()
+    from data_access.cache import cache, cache_config
+
+    cache.init_app(
+        Flask("cockpit-test"),
+        config={**cache_config(settings), "CACHE_KEY_PREFIX": f"bqw-t-{uuid.uuid4().hex[:10]}:"},
+    )
     yield settings
     store.engine().dispose()
 
@@ -83,7 +94,9 @@ def tiny_store(configured):
     """The store with the tiny hierarchy loaded (no indicators or observations yet)."""
     from data_access.regions import insert_regions
 
-    rows = [dict(zip(("code", "name", "level", "parent", "kind"), map(str, r), strict=True)) for r in TINY_REGIONS]
+    rows = [
+        dict(zip(("code", "name", "level", "parent", "kind"), map(str, r), strict=True)) for r in TINY_REGIONS
+    ]
     with store.engine().begin() as conn:
         insert_regions(conn, rows)
         store.bump_version(conn)
