@@ -118,6 +118,9 @@ def map_figure(
                 },
             }
         )
+    zs = [v for _, _, v, _ in have]
+    if zs and min(zs) == max(zs):  # one value everywhere: a 0-based scale, not 99.6–100.4
+        data[-1]["zmin"], data[-1]["zmax"] = min(0.0, zs[0]), zs[0] if zs[0] != min(0.0, zs[0]) else zs[0] + 1
     if selected is not None:
         for trace in data:
             locs = trace["locations"]

@@ -76,7 +76,7 @@ def trend_figure(
             trace(current, name, CURRENT_COLOUR, "solid"),
         ],
         "layout": base_layout(
-            xaxis={"showgrid": False, "tickangle": 0, "nticks": 8},
+            xaxis={"showgrid": False, "tickangle": 0, "nticks": 6},
             yaxis={
                 "title": {"text": axis_unit},
                 "gridcolor": "#e3e8ee",

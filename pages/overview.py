@@ -89,7 +89,7 @@ def indicator_panels(indicator: str | None, region: str, month: str, scope: Scop
     _, kids = values.children_values(ind.code, root.code, period, scope)
     ranked = values.ranking(ind.code, root.code, period, scope)
     return {
-        "figure": views.child_map(ind, root, kids, height=520),
+        "figure": views.child_map(ind, root, kids, height=500, size=(880, 500)),
         "title": title,
         "ranking": ranking_list(
             ranked,
@@ -156,7 +156,7 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                             dcc.Graph(
                                 id=ids.OVERVIEW_MAP,
                                 className="map-graph",
-                                style={"height": "520px"},
+                                style={"height": "500px"},
                                 config={
                                     "displaylogo": False,
                                     "scrollZoom": False,
@@ -187,20 +187,22 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                                 ],
                                 className="panel",
                             ),
+                            html.Div(
+                                [
+                                    html.H3("近 24 个月走势（与上年同期对比）", className="panel-title"),
+                                    dcc.Graph(
+                                        id=ids.OVERVIEW_TREND,
+                                        style={"height": "200px"},
+                                        config={"displayModeBar": False},
+                                    ),
+                                ],
+                                className="panel",
+                            ),
                         ],
                         className="overview-side",
                     ),
                 ],
                 className="overview-grid",
-            ),
-            html.Div(
-                [
-                    html.H3("近 24 个月走势（与上年同期对比）", className="panel-title"),
-                    dcc.Graph(
-                        id=ids.OVERVIEW_TREND, style={"height": "300px"}, config={"displayModeBar": False}
-                    ),
-                ],
-                className="panel",
             ),
         ],
         className="page page-overview",
@@ -222,7 +224,7 @@ def _show_indicator(indicator: str | None):
         panels = indicator_panels(indicator, scope.root, month, scope)
     except CockpitError as exc:
         return {}, "无法显示", error_notice(str(exc)), {}, {"display": "none"}
-    style = {"height": "520px", **panels["map_style"]}
+    style = {"height": "500px", **panels["map_style"]}
     return panels["figure"], panels["title"], panels["ranking"], panels["trend"], style
 
 

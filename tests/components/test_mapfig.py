@@ -52,3 +52,9 @@ def test_mapfig003_selected_village_is_drawn_full_strength():
     assert missing["selectedpoints"] == [] and have["selectedpoints"] == [1]
     assert have["unselected"] == {"marker": {"opacity": 0.35}}
     assert have["customdata"] == [["赤坎区", "1.0 亿元"], ["坡头区", "3.0 亿元"]]
+
+
+def test_mapfig004_one_value_everywhere_gets_a_zero_based_scale():
+    fig = map_figure(*ARGS, [100.0, 100.0, 100.0], **KW)
+    assert (fig["data"][-1]["zmin"], fig["data"][-1]["zmax"]) == (0.0, 100.0)
+    assert "zmin" not in map_figure(*ARGS, [1.0, 2.0, 3.0], **KW)["data"][-1]
