@@ -1,4 +1,7 @@
-"""指挥体系 (``/command?region=<code>``): the command structure of a region as a searchable directory.
+"""指挥体系 (``/command?region=<code>&q=<words>&sub=1``): the command structure as a searchable directory.
+
+The URL is the state: the search box writes ``q`` into the shell's ``dcc.Location`` and Dash's
+router redraws the page; 仅本级 / 含下级地区 are links (``sub=1``).
 
 总指挥 → 第一副总指挥 → 常务副总指挥 → 指挥办负责人 → 工作专班组长 …, with one-click call (``tel:``)
 and an export of the list as Excel or CSV. Phone numbers are personal data: whether the user sees
@@ -21,6 +24,7 @@ from data_access import directory, regions
 from data_access.errors import CockpitError
 from data_access.regions import Region
 from data_access.scope import Scope
+from pages import _ids as ids
 from pages._scope import current_scope
 
 dash.register_page(__name__, path="/command", name="指挥体系", title="指挥体系 · 百千万工程驾驶舱", order=14)
@@ -74,12 +78,7 @@ def layout(region: str | None = None, q: str | None = None, sub: str | None = No
                 className="picker",
                 style={"width": "320px", "maxWidth": "100%", "flex": "0 0 auto", "padding": "6px 10px"},
             ),
-            dcc.Checklist(
-                id=SUBTREE,
-                options=[{"label": " 含下级地区", "value": "1"}],
-                value=["1"] if subtree else [],
-                inline=True,
-            ),
+            _scope_toggle(place.code, q or "", subtree),
             html.Button("导出 Excel", id=EXPORT_XLSX, n_clicks=0, className="button"),
             html.Button("导出 CSV", id=EXPORT_CSV, n_clicks=0, className="button"),
             dcc.Download(id=DOWNLOAD),
@@ -97,7 +96,7 @@ def layout(region: str | None = None, q: str | None = None, sub: str | None = No
                 className="page-head",
             ),
             controls,
-            dcc.Store(id=QUERY, data={"region": place.code}),
+            dcc.Store(id=QUERY, data={"region": place.code, "q": q or "", "sub": "1" if subtree else ""}),
             html.Div(
                 [
                     html.H3(
@@ -116,8 +115,25 @@ def layout(region: str | None = None, q: str | None = None, sub: str | None = No
     )
 
 
-def _href(code: str) -> str:
-    return f"/command?{urlencode({'region': code})}"
+def _href(code: str, q: str = "", subtree: bool = False) -> str:
+    """This page for a region, search words and the 含下级地区 switch (the URL is the state)."""
+    query = {"region": code, **({"q": q} if q else {}), **({"sub": "1"} if subtree else {})}
+    return f"/command?{urlencode(query)}"
+
+
+def _scope_toggle(code: str, q: str, subtree: bool) -> html.Div:
+    """仅本级 / 含下级地区 as two links; the current one is marked."""
+
+    def option(label: str, on: bool) -> dcc.Link:
+        current = on == subtree
+        return dcc.Link(
+            label,
+            href=_href(code, q, on),
+            className="button toggle-current" if current else "button",
+            style={"fontWeight": 700} if current else {"opacity": 0.75},
+        )
+
+    return html.Div([option("仅本级", False), option("含下级地区", True)], id=SUBTREE, className="button-row")
 
 
 def _map_href(code: str) -> str:
@@ -200,38 +216,36 @@ def _children_panel(place: Region, scope: Scope) -> html.Div:
 
 
 @callback(
-    Output(LIST, "children"),
+    Output(ids.URL, "search", allow_duplicate=True),
     Input(SEARCH, "value"),
-    Input(SUBTREE, "value"),
     State(QUERY, "data"),
     prevent_initial_call=True,
 )
-def _search(query: str | None, subtree: list[str] | None, state: dict | None) -> Any:
-    """Search or widen the list; the region is checked against the scope again."""
-    scope = current_scope()
-    try:
-        place = regions.get_region((state or {}).get("region") or scope.root, scope)
-        return directory_list(place, scope, (query or "").strip(), bool(subtree))
-    except CockpitError as exc:
-        return error_notice(str(exc))
+def _search(query: str | None, state: dict | None) -> str:
+    """New search words: write them into the URL; the router redraws the list (scope checked there)."""
+    state = state or {}
+    region = state.get("region") or current_scope().root
+    return "?" + _href(region, (query or "").strip()[:64], bool(state.get("sub"))).split("?", 1)[1]
 
 
 @callback(
     Output(DOWNLOAD, "data"),
     Input(EXPORT_XLSX, "n_clicks"),
     Input(EXPORT_CSV, "n_clicks"),
-    State(SEARCH, "value"),
-    State(SUBTREE, "value"),
     State(QUERY, "data"),
     prevent_initial_call=True,
 )
-def _export(_xlsx: int, _csv: int, query: str | None, subtree: list[str] | None, state: dict | None) -> Any:
-    """The list as shown (same search, same masking) as a file; the export is audited."""
+def _export(_xlsx: int, _csv: int, state: dict | None) -> Any:
+    """The list as shown (same region, search and masking) as a file; the export is audited."""
     fmt = "csv" if dash.ctx.triggered_id == EXPORT_CSV else "xlsx"
-    scope = current_scope()
-    place = regions.get_region((state or {}).get("region") or scope.root, scope)
+    scope, state = current_scope(), state or {}
+    place = regions.get_region(state.get("region") or scope.root, scope)
     people = directory.contacts(
-        place.code, scope, query=(query or "").strip(), subtree=bool(subtree), reveal_phones=can_see_phones()
+        place.code,
+        scope,
+        query=str(state.get("q") or "").strip(),
+        subtree=bool(state.get("sub")),
+        reveal_phones=can_see_phones(),
     )
     data = directory.export_bytes(people, fmt)
     from pages._auth import audit_event
