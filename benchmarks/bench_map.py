@@ -289,6 +289,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--browser-runs", type=int, default=5)
     args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (timings scale with it)\n")
     with tempfile.TemporaryDirectory(prefix="bench-map-") as tmp:
         workdir = Path(tmp)
         url = args.database_url or build_store(workdir)
