@@ -176,3 +176,19 @@ def test_rep108_charts_have_units_and_figures(reporting_app, page):
     assert any(t.startswith("报送完整率与及时率趋势（%）") and "12 个报告期" in t for t in titles)
     notes = [text(n) for n in walk(root) if getattr(n, "className", "") == "source-note"]
     assert len(notes) == 7 and all(n.startswith("数据来源") for n in notes)
+
+
+def test_rep109_town_and_village_pages(reporting_app, page):
+    town = render(reporting_app, region="990101002", month="2026-09")
+    assert [kpi(town, c) for c in ("expected", "reported", "on-time", "overdue")] == ["3", "1", "0", "2"]
+    kids = [n for n in walk(by_id(town, page.CHILDREN)) if getattr(n, "data-code", None)]
+    assert [getattr(k, "data-code") for k in kids] == ["990101002001", "990101002002"]
+    village = render(reporting_app, region="990101002002", month="2026-09")
+    assert [kpi(village, c) for c in ("expected", "reported", "overdue")] == ["1", "0", "1"]
+    assert "该地区没有下级单位" in text(by_id(village, page.CHILDREN))
+    crumbs = [n.href for n in walk(village) if str(getattr(n, "href", "")).startswith("/reporting")]
+    assert crumbs[:3] == [
+        "/reporting?region=990100000000&month=2026-09",
+        "/reporting?region=990101000000&month=2026-09",
+        "/reporting?region=990101002000&month=2026-09",
+    ]
