@@ -112,7 +112,7 @@ def indicator_choice(ctx: PageContext, heads: Sequence[Headline], selected: str)
         [
             html.Span("分析指标", className="picker-label"),
             dcc.Dropdown(
-                id={"type": THEME_INDICATOR, "path": ctx.path},
+                id={"type": THEME_INDICATOR, "path": ctx.path, "shown": selected},
                 options=[{"label": h.name, "value": h.code} for h in heads],
                 value=selected,
                 clearable=False,

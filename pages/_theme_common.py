@@ -29,8 +29,10 @@ from pages import _ids as ids
 from pages._scope import current_scope
 from pages._views import as_of_month, map_href
 
-THEME_PERIOD = "theme-period"  # pattern id {"type": THEME_PERIOD, "path": "/economy"}
-THEME_INDICATOR = "theme-indicator"  # pattern id {"type": THEME_INDICATOR, "path": "/economy"}
+# Pickers carry the value the page was built with ("shown"): a dropdown that reports its value on
+# mount (or the same value again) must not navigate.
+THEME_PERIOD = "theme-period"  # pattern id {"type": THEME_PERIOD, "path": "/economy", "shown": "2026-10"}
+THEME_INDICATOR = "theme-indicator"  # pattern id {"type": THEME_INDICATOR, "path": ..., "shown": "gdp"}
 THEME_MAP = "theme-map"  # pattern id {"type": THEME_MAP, "indicator": code, "period": month}
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
 MONTHS = 24
@@ -92,7 +94,9 @@ def page_head(ctx: PageContext, title: str, extra: list[Any] | None = None) -> h
     head = html.Div(
         [
             html.H2(f"{title} · {ctx.region.name}", className="page-title"),
-            period_picker({"type": THEME_PERIOD, "path": ctx.path}, ctx.months, ctx.month),
+            period_picker(
+                {"type": THEME_PERIOD, "path": ctx.path, "shown": ctx.month}, ctx.months, ctx.month
+            ),
             *(extra or []),
         ],
         className="page-head",
@@ -136,7 +140,7 @@ def region_href(indicator: str, month: str) -> Callable[[str], str]:
 
 def picked_href(pathname: str, search: str | None, trigger: object, value: object) -> str | None:
     """The URL after a picker changed (``trigger`` is its pattern id); None when nothing changes."""
-    if not isinstance(trigger, dict) or not value:
+    if not isinstance(trigger, dict) or not value or value == trigger.get("shown"):
         return None
     key = "period" if trigger.get("type") == THEME_PERIOD else "indicator"
     params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
@@ -156,8 +160,8 @@ def clicked_href(trigger: object, click: dict | None) -> str | None:
 
 @callback(
     Output(ids.URL, "href", allow_duplicate=True),
-    Input({"type": THEME_PERIOD, "path": ALL}, "value"),
-    Input({"type": THEME_INDICATOR, "path": ALL}, "value"),
+    Input({"type": THEME_PERIOD, "path": ALL, "shown": ALL}, "value"),
+    Input({"type": THEME_INDICATOR, "path": ALL, "shown": ALL}, "value"),
     State(ids.URL, "pathname"),
     State(ids.URL, "search"),
     prevent_initial_call=True,

@@ -103,9 +103,15 @@ def test_eco005_bad_query_shows_a_chinese_message(app, query, message):
 def test_eco006_past_month_and_detail_indicator(app):
     root = economy(app, period="2025-12", indicator="exports")
     assert "2025年1—12月" in text(with_attr(root, "data-indicator", "exports"))
-    picker = next(n for n in walk_ids(root) if n.id == {"type": "theme-period", "path": "/economy"})
+    picker = next(
+        n for n in walk_ids(root) if n.id == {"type": "theme-period", "path": "/economy", "shown": "2025-12"}
+    )
     assert picker.value == "2025-12"
-    detail = next(n for n in walk_ids(root) if n.id == {"type": "theme-indicator", "path": "/economy"})
+    detail = next(
+        n
+        for n in walk_ids(root)
+        if n.id == {"type": "theme-indicator", "path": "/economy", "shown": "exports"}
+    )
     assert detail.value == "exports"
     assert "出口总额月度走势" in text(by_id(root, "economy-trend"))
 

@@ -24,15 +24,17 @@ def app(demo_client):
 
 
 def test_thm001_picker_rewrites_one_parameter_of_the_url():
-    trig = {"type": THEME_PERIOD, "path": "/economy"}
+    trig = {"type": THEME_PERIOD, "path": "/economy", "shown": "2026-10"}
     assert picked_href("/economy", "?region=440882&period=2026-10", trig, "2026-05") == (
         "/economy?region=440882&period=2026-05"
     )
-    pick = {"type": THEME_INDICATOR, "path": "/services"}
+    pick = {"type": THEME_INDICATOR, "path": "/services", "shown": "items_handled"}
     assert picked_href("/services", "", pick, "online_rate") == "/services?indicator=online_rate"
-    # Nothing changes: no navigation.
-    assert picked_href("/economy", "?period=2026-10", trig, "2026-10") is None
+    # Nothing changes: no navigation — the same URL, no value, or the value the page already shows
+    # (a dropdown reporting its value on mount while the URL has no ?period=).
+    assert picked_href("/economy", "?period=2026-05", trig, "2026-05") is None
     assert picked_href("/economy", "?period=2026-10", trig, None) is None
+    assert picked_href("/economy", "", trig, "2026-10") is None
 
 
 def test_thm002_map_click_opens_the_drill_down_map():
