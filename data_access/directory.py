@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from . import store
@@ -185,65 +185,24 @@ def _csv_cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def _column(n: int) -> str:
-    name = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def xlsx_bytes(rows: Sequence[Sequence[object]], sheet: str = "Sheet1") -> bytes:
-    """A one-sheet workbook with every cell as text (phone numbers keep their digits).
-
-    Written with the standard library: the Office Open XML parts a spreadsheet needs and no more.
-    """
-    body = []
-    for i, row in enumerate(rows, start=1):
-        cells = "".join(
-            f'<c r="{_column(j)}{i}" t="inlineStr"><is><t xml:space="preserve">{escape(_text(v))}</t></is></c>'
-            for j, v in enumerate(row)
-        )
-        body.append(f'<row r="{i}">{cells}</row>')
-    parts = {
-        "[Content_Types].xml": (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{escape(sheet[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
-        ),
-        "xl/worksheets/sheet1.xml": (
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f"<sheetData>{''.join(body)}</sheetData></worksheet>"
-        ),
-    }
+    """A one-sheet workbook (openpyxl) with every cell as text, so phone numbers keep their digits."""
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(title=sheet[:31])
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=_text(value))
+            cell.data_type = "s"  # text, never a formula: "=HYPERLINK(…)" stays a string
+            cell.number_format = "@"
+            cells.append(cell)
+        ws.append(cells)
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, xml in parts.items():
-            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml)
+    book.save(buf)
     return buf.getvalue()
 
 
 def _text(value: object) -> str:
-    # Characters XML 1.0 cannot carry would corrupt the workbook; drop them.
+    # Control characters XML 1.0 cannot carry are refused by openpyxl; drop them.
     text = "" if value is None else str(value)
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
