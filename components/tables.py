@@ -100,7 +100,7 @@ def children_grid(
         defaultColDef={"sortable": True, "resizable": True, "suppressMovable": True},
         getRowId="params.data.code",
         rowClassRules=grid_row_rules(selected),
-        dashGridOptions={"localeText": LOCALE, "rowHeight": 34, "headerHeight": 36, "animateRows": False},
+        dashGridOptions={"localeText": LOCALE, "animateRows": False},  # row heights: assets CSS
         className="map-table",
         style={"height": height, "width": "100%"},
     )

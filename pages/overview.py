@@ -89,7 +89,7 @@ def indicator_panels(indicator: str | None, region: str, month: str, scope: Scop
     _, kids = values.children_values(ind.code, root.code, period, scope)
     ranked = values.ranking(ind.code, root.code, period, scope)
     return {
-        "figure": views.child_map(ind, root, kids, height=500, size=(880, 500)),
+        "figure": views.child_map(ind, root, kids, size=(880, 500)),  # fills its box (desk or wall)
         "title": title,
         "ranking": ranking_list(
             ranked,
