@@ -282,14 +282,6 @@ def user_for_token(token: str) -> User | None:
     return _row_user(row)
 
 
-def mask_phone(phone: str) -> str:
-    """A phone number with its middle hidden: 13812345678 → 138****5678; short ones keep 2 digits."""
-    text = phone.strip()
-    tail = 4 if len(text) >= 8 else min(2, max(0, len(text) - 2))
-    head = 3 if len(text) >= 11 else 0
-    return text[:head] + "*" * (len(text) - head - tail) + text[len(text) - tail :]
-
-
 DEMO_ACCOUNTS = (  # (username, display name, role, region: None = the store's root)
     ("leader", "市领导（演示）", "leader", None),
     ("admin", "市管理员（演示）", "admin", None),

@@ -123,11 +123,6 @@ def can_see_phones() -> bool:
     return bool(user and user.can_see_phones)
 
 
-def display_phone(phone: str) -> str:
-    """The phone number as the current user may see it: in full, or masked (138****5678)."""
-    return phone if can_see_phones() else users.mask_phone(phone)
-
-
 def client_address() -> str:
     return (request.remote_addr or "")[:64] if has_request_context() else ""
 

@@ -185,20 +185,6 @@ def test_users010_demo_accounts_take_the_setting(configured):
     assert users.authenticate("leader", "demo-pass-2026").role == "leader"
 
 
-@pytest.mark.parametrize(
-    ("phone", "masked"),
-    [
-        ("13812345678", "138****5678"),
-        ("0759-3312345", "075*****2345"),
-        ("12345678", "****5678"),
-        ("123", "**3"),
-        ("", ""),
-    ],
-)
-def test_users011_mask_phone(phone, masked):
-    assert users.mask_phone(phone) == masked
-
-
 def test_users012_audit_recent_respects_scope(tiny_store):
     audit.record("login", username="a", region_code="990101000000")
     audit.record("login", username="b", region_code="990102000000")
