@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from . import store
-from .cache import versioned
 from .codes import normalize_code
 from .errors import NotFound
 from .schema import region, region_closure
@@ -71,8 +70,13 @@ def insert_regions(conn: Connection, rows: list[dict[str, str]]) -> int:
     conn.execute(
         insert(region),
         [
-            {"code": r["code"], "name": r["name"], "level": int(r["level"]),
-             "parent_code": r["parent"] or None, "kind": r["kind"]}
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "level": int(r["level"]),
+                "parent_code": r["parent"] or None,
+                "kind": r["kind"],
+            }
             for r in new
         ],
     )
@@ -83,11 +87,12 @@ def insert_regions(conn: Connection, rows: list[dict[str, str]]) -> int:
     for r in new:
         code, depth, node = r["code"], 0, r["code"]
         while node:
-            closure.append({"ancestor": node, "descendant": code, "depth": depth,
-                            "descendant_level": levels[code]})
+            closure.append(
+                {"ancestor": node, "descendant": code, "depth": depth, "descendant_level": levels[code]}
+            )
             node, depth = parents.get(node), depth + 1
     for start in range(0, len(closure), 20000):
-        conn.execute(insert(region_closure), closure[start:start + 20000])
+        conn.execute(insert(region_closure), closure[start : start + 20000])
     return len(new)
 
 
@@ -117,6 +122,12 @@ class RegionIndex:
         for r in sorted(regions, key=lambda r: r.code):
             if r.parent:
                 self.children.setdefault(r.parent, []).append(r)
+        # 东莞, 中山: no county level, towns hang off the city (rollup treats them as county units).
+        self.countyless = frozenset(
+            r.code
+            for r in regions
+            if r.level == 2 and any(k.level == 4 for k in self.children.get(r.code, []))
+        )
 
     def get(self, code12: str) -> Region:
         try:
@@ -133,11 +144,37 @@ class RegionIndex:
         return chain[::-1]
 
 
-@versioned
+_LOCAL: dict[str, tuple[tuple[str, int], RegionIndex]] = {}
+
+
 def region_index() -> RegionIndex:
+    """All regions of the current store and data version, held once per process.
+
+    Through flask-caching every call unpickled the whole index (~29k regions at province scale,
+    0.1–0.4 s of CPU); here it is read once per (store, data version). The version query on every
+    call keeps the rule that a write in any process is seen by the next call in every process.
+    """
+    key = (str(store.engine().url), store.data_version())
+    entry = _LOCAL.get("index")
+    if entry is None or entry[0] != key:
+        entry = (key, _load_index())
+        _LOCAL["index"] = entry  # one assignment: a concurrent reader sees the old or the new pair
+    return entry[1]
+
+
+def _load_index() -> RegionIndex:
     with store.engine().connect() as conn:
-        rows = conn.execute(select(region.c.code, region.c.name, region.c.level, region.c.parent_code,
-                                   region.c.kind, region.c.lon, region.c.lat)).all()
+        rows = conn.execute(
+            select(
+                region.c.code,
+                region.c.name,
+                region.c.level,
+                region.c.parent_code,
+                region.c.kind,
+                region.c.lon,
+                region.c.lat,
+            )
+        ).all()
     return RegionIndex([Region(*r) for r in rows])
 
 

@@ -3,17 +3,35 @@
 A partial (:class:`Acc`) per (indicator, ancestor, period) holds the count of units that reported
 and the sums a rule needs; partials of disjoint subtrees add up, so a parent is the sum of its
 children. Only :mod:`data_access.values` uses this module.
+
+Units are the regions at the indicator's lowest level; for county-level indicators a county-less
+city (东莞, 中山: level 2 with its towns directly below) is its own unit (:func:`units_sql`), so
+its stored figure is its value and the province's totals include it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    TextClause,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 
 from .indicators import Indicator
-from .schema import region_closure, target
+from .schema import region, region_closure, target
 from .scope import prefix_of
 
 
@@ -64,34 +82,59 @@ def finish(ind: Indicator, acc: Acc | None) -> float | None:
 
 Key = tuple[str, str, str]  # (indicator code, ancestor, period)
 
+# A unit of the indicator's lowest level is a closure row with that ``descendant_level``; at the
+# county level (3) also a county-less city (东莞, 中山: level 2, towns directly below), which the
+# demo and the statistics offices report as its own county-level unit. Asking for levels (2, 3)
+# keeps the (ancestor, descendant_level) index in use; the EXISTS probe runs on level-2 rows only.
+COUNTY = 3
+_COUNTYLESS = "EXISTS (SELECT 1 FROM region r WHERE r.parent_code = c.descendant AND r.level = 4)"
+
+
+def units_sql(level: int) -> str:
+    """SQL condition on closure alias ``c`` selecting the units at ``level`` (constant text)."""
+    if level == COUNTY:
+        return f"c.descendant_level IN (2, 3) AND (c.descendant_level = 3 OR {_COUNTYLESS})"
+    return f"c.descendant_level = {int(level)}"
+
+
 # Textual SQL for the two hot queries: ``CROSS JOIN`` makes SQLite walk the closure rows of the
 # ancestors first and probe the observation key (indicator, period, region) for each unit, instead
 # of scanning every region's observations (20× faster for one city of the province). PostgreSQL
 # plans a CROSS JOIN with WHERE conditions like any inner join. Only constant text is spliced in.
-_SINGLE = text(
-    """
-    SELECT c.ancestor, o.indicator_code, o.period, c.descendant_level,
-           COUNT(*), SUM(o.value), MIN(o.value), MAX(o.value)
+_SINGLE = """
+    SELECT c.ancestor, o.indicator_code, o.period, COUNT(*), SUM(o.value), MIN(o.value), MAX(o.value)
     FROM region_closure c CROSS JOIN observation o
-    WHERE c.ancestor IN :ancestors AND c.descendant_level IN :levels
+    WHERE c.ancestor IN :ancestors AND {units}
       AND o.indicator_code IN :codes AND o.period IN :periods AND o.region_code = c.descendant
       AND o.region_code >= :lo AND o.region_code < :hi
-    GROUP BY c.ancestor, o.indicator_code, o.period, c.descendant_level
+    GROUP BY c.ancestor, o.indicator_code, o.period
     """
-).bindparams(*(bindparam(n, expanding=True) for n in ("ancestors", "levels", "codes", "periods")))
 
-_PAIRS = text(
-    """
-    SELECT c.ancestor, a.indicator_code, b.indicator_code, a.period, c.descendant_level,
+_PAIRS = """
+    SELECT c.ancestor, a.indicator_code, b.indicator_code, a.period,
            COUNT(*), SUM(a.value), SUM(b.value), SUM(a.value * b.value)
     FROM region_closure c CROSS JOIN observation a CROSS JOIN observation b
-    WHERE c.ancestor IN :ancestors AND c.descendant_level IN :levels
+    WHERE c.ancestor IN :ancestors AND {units}
       AND a.indicator_code IN :firsts AND a.period IN :periods AND a.region_code = c.descendant
       AND a.region_code >= :lo AND a.region_code < :hi
       AND b.indicator_code IN :seconds AND b.period = a.period AND b.region_code = a.region_code
-    GROUP BY c.ancestor, a.indicator_code, b.indicator_code, a.period, c.descendant_level
+    GROUP BY c.ancestor, a.indicator_code, b.indicator_code, a.period
     """
-).bindparams(*(bindparam(n, expanding=True) for n in ("ancestors", "levels", "firsts", "seconds", "periods")))
+
+
+@functools.cache
+def _statement(template: str, level: int) -> TextClause:
+    names = [n for n in ("ancestors", "codes", "firsts", "seconds", "periods") if f":{n}" in template]
+    return text(template.format(units=units_sql(level))).bindparams(
+        *(bindparam(n, expanding=True) for n in names)
+    )
+
+
+def _level_of(inds: list[Indicator]) -> int:
+    levels = {i.lowest_level for i in inds}
+    if len(levels) != 1:
+        raise ValueError(f"one lowest level per query, got {sorted(levels)}")
+    return levels.pop()
 
 
 def code_range(ancestors: list[str]) -> dict[str, str]:
@@ -110,19 +153,16 @@ def code_range(ancestors: list[str]) -> dict[str, str]:
 
 
 def single(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str]) -> dict:
-    """Count/sum/min/max of stored values per (indicator, ancestor, period) at the lowest level."""
+    """Count/sum/min/max of stored values per (indicator, ancestor, period) over the units."""
     params = {
         "ancestors": ancestors,
-        "levels": sorted({i.lowest_level for i in inds}),
         "codes": [i.code for i in inds],
         "periods": periods,
         **code_range(ancestors),
     }
-    levels = {i.code: i.lowest_level for i in inds}
     out: dict[Key, Acc] = {}
-    for anc, code, period, level, n, total, lo, hi in conn.execute(_SINGLE, params):
-        if levels[code] == level:
-            out[(code, anc, period)] = Acc(int(n), float(total), 0.0, float(lo), float(hi))
+    for anc, code, period, n, total, lo, hi in conn.execute(_statement(_SINGLE, _level_of(inds)), params):
+        out[(code, anc, period)] = Acc(int(n), float(total), 0.0, float(lo), float(hi))
     return out
 
 
@@ -133,18 +173,17 @@ def pairs(conn: Connection, inds: list[Indicator], ancestors: list[str], periods
     }
     params = {
         "ancestors": ancestors,
-        "levels": sorted({i.lowest_level for i in inds}),
         "periods": periods,
         "firsts": sorted({x for x, _ in pair_of.values()}),
         "seconds": sorted({y for _, y in pair_of.values()}),
         **code_range(ancestors),
     }
     rows: dict[tuple, list] = {}
-    for anc, x, y, period, level, n, sa, sb, sab in conn.execute(_PAIRS, params):
-        rows.setdefault((x, y, level), []).append((anc, period, int(n), float(sa), float(sb), float(sab)))
+    for anc, x, y, period, n, sa, sb, sab in conn.execute(_statement(_PAIRS, _level_of(inds)), params):
+        rows.setdefault((x, y), []).append((anc, period, int(n), float(sa), float(sb), float(sab)))
     out: dict[Key, Acc] = {}
     for ind in inds:
-        for anc, period, n, sa, sb, sab in rows.get((*pair_of[ind.code], ind.lowest_level), []):
+        for anc, period, n, sa, sb, sab in rows.get(pair_of[ind.code], []):
             out[(ind.code, anc, period)] = Acc(n, sa if ind.aggregation == "ratio" else sab, sb)
     return out
 
@@ -202,15 +241,38 @@ def from_sums(ind: Indicator, out: dict, ancestors: list[str], periods: list[str
     return True
 
 
+def unit_clause(level: int) -> ColumnElement[bool]:
+    """:func:`units_sql` as a Core condition on ``region_closure`` (for non-textual queries)."""
+    c = region_closure.c
+    if level != COUNTY:
+        return c.descendant_level == level
+    r = region.alias("r")
+    countyless = exists().where(r.c.parent_code == c.descendant, r.c.level == 4)
+    return and_(c.descendant_level.in_((2, 3)), or_(c.descendant_level == 3, countyless))
+
+
 def expected_units(conn: Connection, ancestors: list[str], levels: set[int]) -> dict[tuple[str, int], int]:
-    """Number of units at each of ``levels`` under each ancestor (the region itself included)."""
+    """Number of units at each of ``levels`` under each ancestor (the region itself included).
+
+    A county-less city counts as one county-level unit (and, for level-2 indicators, as a city).
+    """
     c = region_closure.c
     stmt = (
         select(c.ancestor, c.descendant_level, func.count())
         .where(c.ancestor.in_(ancestors), c.descendant_level.in_(levels))
         .group_by(c.ancestor, c.descendant_level)
     )
-    return {(anc, int(level)): int(n) for anc, level, n in conn.execute(stmt)}
+    if COUNTY in levels:
+        extra = (
+            select(c.ancestor, literal(COUNTY), func.count())
+            .where(c.ancestor.in_(ancestors), c.descendant_level == 2, unit_clause(COUNTY))
+            .group_by(c.ancestor)
+        )
+        stmt = union_all(stmt, extra)
+    out: dict[tuple[str, int], int] = {}
+    for anc, level, n in conn.execute(stmt):
+        out[(anc, int(level))] = out.get((anc, int(level)), 0) + int(n)
+    return out
 
 
 def targets(

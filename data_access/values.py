@@ -3,7 +3,8 @@
 A region's value derives from the observations at the indicator's ``lowest_level`` under it
 (through ``region_closure``): ``sum`` adds, ``ratio`` is Σnumerator/Σdenominator×factor over the
 units that reported both, ``weighted_mean`` is Σ(v·w)/Σw with the weight indicator (same
-frequency), ``min``/``max``. Values stored above the lowest level are kept but never rolled up.
+frequency), ``min``/``max``. Values stored above the lowest level are kept but never rolled up,
+except that a county-less city (东莞, 中山) is its own county-level unit (see :mod:`.rollup`).
 ``reported``/``expected`` count lowest-level units with a value / units that exist.
 
 Asking for a region below the indicator's lowest level gives ``value=None, expected=0``;
@@ -30,6 +31,7 @@ from .rollup import expected_units as _expected
 from .rollup import finish as _finish
 from .rollup import gather as _gather
 from .rollup import targets as _targets
+from .rollup import unit_clause as _unit_clause
 from .schema import observation, region_closure
 from .scope import Scope
 
@@ -83,25 +85,26 @@ class _Snapshot:
     indicators: dict[str, Indicator]
 
 
-_LOCAL: dict[str, object] = {}
+_LOCAL: dict[str, _Snapshot] = {}
 
 
 def _snapshot() -> _Snapshot:
-    """Regions and indicators held in this process per store and data version.
+    """The process's region index (:func:`regions.region_index`) and the indicators read with it.
 
-    Through flask-caching every call would unpickle the whole region index (~29k regions at
-    province scale, 0.1–0.4 s); here it is built once per version and shared by the hot paths.
+    The catalogue is reread exactly when the index is (a new store or data version gives a new
+    index object), so both stay in step with one version query per call.
     """
-    key = (str(store.engine().url), store.data_version())
-    if _LOCAL.get("key") != key:
-        _LOCAL["snap"] = _Snapshot(region_index.uncached(), catalogue(cached=False))
-        _LOCAL["key"] = key
-    return _LOCAL["snap"]  # type: ignore[return-value]
+    index = region_index()
+    snap = _LOCAL.get("snap")
+    if snap is None or snap.regions is not index:
+        snap = _Snapshot(index, catalogue(cached=False))
+        _LOCAL["snap"] = snap
+    return snap
 
 
 def local_region_index() -> RegionIndex:
-    """The region index of the current data version (see :func:`_snapshot`)."""
-    return _snapshot().regions
+    """The region index of the current data version (the one :func:`regions.region_index` holds)."""
+    return region_index()
 
 
 def local_indicators() -> dict[str, Indicator]:
@@ -178,6 +181,8 @@ def _drill_children(ind: Indicator, reg: Region, regions: RegionIndex) -> list[R
     if not kids:
         raise InvalidInput(f"{reg.name}没有下级地区，无法下钻")
     deepest = max(k.level for k in kids)
+    if deepest > ind.lowest_level and reg.code in regions.countyless and ind.lowest_level == 3:
+        raise InvalidInput(f"{reg.name}不设县级，该指标在市级采集，无法下钻到镇级")
     if deepest > ind.lowest_level:
         raise InvalidInput(
             f"该指标最低采集到{LEVEL_SHORT[ind.lowest_level]}级，无法下钻到{LEVEL_SHORT[deepest]}级"
@@ -367,7 +372,7 @@ def latest_period(indicator: str, scope: Scope) -> str | None:
                 .select_from(observation.join(region_closure, c.descendant == o.region_code))
                 .where(
                     c.ancestor == scope.root,
-                    c.descendant_level == ind.lowest_level,
+                    _unit_clause(ind.lowest_level),
                     o.indicator_code == code,
                     o.period == period,
                 )

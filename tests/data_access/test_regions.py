@@ -46,7 +46,12 @@ def test_reg003_scope_refuses_outside(configured):
 
 @pytest.mark.parametrize(
     ("raw", "code12"),
-    [("440800", "440800000000"), ("440882100", "440882100000"), ("440882100000", "440882100000"), ("44", "440000000000")],
+    [
+        ("440800", "440800000000"),
+        ("440882100", "440882100000"),
+        ("440882100000", "440882100000"),
+        ("44", "440000000000"),
+    ],
 )
 def test_reg004_short_codes(raw, code12):
     assert normalize_code(raw) == code12
@@ -63,5 +68,31 @@ def test_reg005_bad_codes(raw):
 
 
 def test_reg006_levels_from_codes():
-    assert [level_of(c) for c in ("440000000000", "441900000000", "440882000000", "441900101000", "440882100201")] == [
-        1, 2, 3, 4, 5]
+    assert [
+        level_of(c) for c in ("440000000000", "441900000000", "440882000000", "441900101000", "440882100201")
+    ] == [1, 2, 3, 4, 5]
+
+
+def test_reg007_one_index_per_process_and_version(tiny_store):
+    """The index is built once per data version and shared with values; a write elsewhere is seen."""
+    from sqlalchemy import create_engine
+
+    from data_access import values
+
+    index = regions.region_index()
+    assert regions.region_index() is index  # not rebuilt (or unpickled) per call
+    assert values.local_region_index() is index
+    assert index.countyless == frozenset()  # 测试市 has counties
+    scope = Scope.of("99")
+    assert [r.code for r in regions.children("990100", scope)] == ["990101000000", "990102000000"]
+    # Another process writes through its own engine and bumps the version in the same transaction.
+    other = create_engine(tiny_store.database_url)
+    with other.begin() as conn:
+        row = {"code": "990103000000", "name": "丙县", "level": "3", "parent": "990100000000", "kind": "县"}
+        regions.insert_regions(conn, [row])
+        store.bump_version(conn)
+    other.dispose()
+    fresh = regions.region_index()
+    assert fresh is not index and values.local_region_index() is fresh
+    assert regions.get_region("990103", scope).name == "丙县"
+    assert [r.code for r in regions.children("990100", scope)][-1] == "990103000000"
