@@ -23,6 +23,7 @@ from .demo_economy import generate_economy
 from .demo_local import generate_govnet, generate_programme, generate_services, rate_targets
 from .demo_people import generate_contacts
 from .errors import NotFound
+from .observations import refresh_statistics
 from .schema import (
     contact,
     data_sharing,
@@ -156,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         load_catalogue(conn)
         counts = generate(conn, root12, seed)
         n_regions = conn.execute(select(func.count()).select_from(region)).scalar()
+    refresh_statistics()  # PostgreSQL plans the rollups from statistics; a bulk load leaves none
     print(
         f"演示数据已生成：根地区 {root12}，地区 {n_regions} 个，指标 {len(CATALOGUE)} 个，"
         f"观测值 {counts.get('observation', 0)} 条，用时 {time.perf_counter() - started:.1f} 秒"
