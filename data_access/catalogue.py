@@ -12,15 +12,10 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .indicators import THEMES
 from .schema import indicator
 
-THEMES = {
-    "economy": "经济运行",
-    "services": "政务服务",
-    "programme": "百千万工程",
-    "infrastructure": "数字基础设施",
-    "reporting": "填表报数",
-}
+__all__ = ["THEMES"]  # re-exported: the labels live in ``indicators.THEMES`` so every page agrees
 LEVELS = range(1, 6)
 
 
@@ -105,7 +100,7 @@ projects_planned | 典型镇村建设项目数 | 个 | programme | month | stock
 projects_completed | 典型镇村项目完工数 | 个 | programme | month | cumulative | sum | 4 | - | - | + | 0 | 500 | - | 百千万工程指挥部办公室 | 本年累计完工的典型镇村建设项目数。
 project_completion_rate | 典型镇村项目完工率 | % | programme | month | cumulative | ratio | 4 | projects_completed/projects_planned | 100 | + | 1 | 100 | - | 百千万工程指挥部办公室 | 本年累计完工项目数 ÷ 计划项目数 × 100。
 project_investment | 典型镇村项目完成投资 | 万元 | programme | month | cumulative | sum | 4 | - | - | + | 1 | 1e6 | - | 百千万工程指挥部办公室 | 本年累计完成的典型镇村建设项目投资。
-# 数字基础设施 — 政务外网 by level, 一网共享, cameras, platform accounts.
+# 数字底座 — 政务外网 by level, 一网共享, cameras, platform accounts.
 govnet_city_units | 市直单位数 | 个 | infrastructure | month | stock | sum | 2 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 应接入政务外网的市直单位数。
 govnet_city_connected | 政务外网已接入市直单位数 | 个 | infrastructure | month | stock | sum | 2 | - | - | + | 0 | 1000 | - | 政务服务和数据管理局 | 月末已接入政务外网的市直单位数。
 govnet_city_rate | 政务外网市直单位接入率 | % | infrastructure | month | stock | ratio | 2 | govnet_city_connected/govnet_city_units | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 已接入市直单位数 ÷ 市直单位数 × 100。

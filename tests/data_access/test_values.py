@@ -344,3 +344,11 @@ def close(a, b) -> bool:
         return a is b
     pairs = zip(dataclasses.astuple(a), dataclasses.astuple(b), strict=True)
     return all(x == pytest.approx(y) if isinstance(x, float) else x == y for x, y in pairs)
+
+
+def test_val017_theme_labels_agree():
+    """The catalogue and the pages name the infrastructure theme the same way (数字底座)."""
+    from data_access import catalogue, indicators
+
+    assert catalogue.THEMES == indicators.THEMES
+    assert catalogue.THEMES["infrastructure"] == "数字底座"
