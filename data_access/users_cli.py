@@ -44,7 +44,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     tok.set_defaults(func=_token)
 
 
-def _actor() -> str:
+def cli_actor() -> str:
+    """Who runs a CLI command, for the audit log (``cli:<login>``)."""
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
@@ -62,7 +63,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def _audit(action: str, user: users.User, detail: str = "") -> None:
     audit.record(
-        action, username=_actor(), region_code=user.region_code, detail=f"{user.username} {detail}".strip()
+        action, username=cli_actor(), region_code=user.region_code, detail=f"{user.username} {detail}".strip()
     )
 
 

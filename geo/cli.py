@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from data_access import store
+from data_access import audit, store
+from data_access.errors import CockpitError
+from data_access.users_cli import cli_actor
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -40,6 +42,16 @@ def run_import(args: argparse.Namespace) -> int:
     from .importer import import_file
 
     store.configure()
-    report = import_file(args.file, args.level, args.code_field)
+    what = f"geo {args.level} {args.file}"
+    try:
+        report = import_file(args.file, args.level, args.code_field)
+    except CockpitError as exc:
+        audit.record("import", username=cli_actor(), outcome="refused", detail=f"{what}: {exc}")
+        raise
+    audit.record(
+        "import",
+        username=cli_actor(),
+        detail=f"{what}: 匹配 {len(report.matched)}，未匹配 {len(report.unmatched)}",
+    )
     print("\n".join(report.lines()))
     return 0

@@ -9,7 +9,7 @@ import pytest
 import shapely
 from sqlalchemy import select
 
-from data_access import store
+from data_access import audit, store
 from data_access.cli import main as cockpit
 from data_access.errors import ValidationError
 from data_access.schema import boundary
@@ -152,6 +152,10 @@ def test_geo207_cli_prints_report_and_errors(zhanjiang, tmp_path, capsys, monkey
     assert "towns.geojson" in err and "NOPE" in err
     assert cockpit(["geo", "build"]) == 0
     assert "镇级（真实） 3 个" in capsys.readouterr().out
+    imports = audit.recent(action="import")
+    assert [e.outcome for e in imports] == ["refused", "ok"]  # newest first
+    assert "towns.geojson" in imports[1].detail and "匹配 3" in imports[1].detail
+    assert imports[0].username.startswith("cli")
 
 
 def test_geo208_village_import_touches_only_those_villages(zhanjiang, tmp_path):
