@@ -19,9 +19,11 @@ cache = Cache()
 F = TypeVar("F", bound=Callable)
 
 
-def cache_config(settings: Settings) -> dict[str, object]:
+def cache_config(settings: Settings, namespace: str = "") -> dict[str, object]:
+    """flask-caching configuration; ``namespace`` (the store's id) keeps stores apart in one cache."""
     url = settings.cache_url
-    base: dict[str, object] = {"CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": "bqw:"}
+    prefix = f"bqw:{namespace}:" if namespace else "bqw:"
+    base: dict[str, object] = {"CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": prefix}
     if not url:
         return {**base, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 5000}
     if url.startswith(("redis://", "rediss://", "unix://")):
@@ -31,10 +33,10 @@ def cache_config(settings: Settings) -> dict[str, object]:
     return {**base, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": url, "CACHE_THRESHOLD": 20000}
 
 
-def init_cache(server: Flask | None, settings: Settings) -> None:
+def init_cache(server: Flask | None, settings: Settings, namespace: str = "") -> None:
     """Attach the cache to the Flask server (or a private one for the CLI and tests)."""
     server = server or Flask("cockpit-data")
-    cache.init_app(server, config=cache_config(settings))
+    cache.init_app(server, config=cache_config(settings, namespace))
 
 
 def clear() -> None:

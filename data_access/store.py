@@ -6,6 +6,7 @@ then use :func:`engine`. Settings follow explicit > environment > default.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from flask import Flask
@@ -20,15 +21,35 @@ from .settings import Settings, get_settings
 _state: dict[str, object] = {}
 
 
-def configure(settings: Settings | None = None, *, server: Flask | None = None, migrate: bool = True) -> Settings:
+def configure(
+    settings: Settings | None = None, *, server: Flask | None = None, migrate: bool = True
+) -> Settings:
     """Bind this process to a store and a cache; create or upgrade the schema when asked."""
     settings = settings or get_settings()
     engine = db.get_engine(settings.database_url)
     if migrate:
         db.upgrade(engine)
     _state.update(settings=settings, engine=engine)
-    init_cache(server, settings)
+    init_cache(server, settings, namespace=_store_id(engine))
     return settings
+
+
+def _store_id(engine: Engine) -> str:
+    """A random id kept in the store: cache keys carry it, so two stores never share entries.
+
+    Data versions repeat across stores (each starts at 1); without the id two cockpits on one
+    Redis would read each other's cached results.
+    """
+    with engine.begin() as conn:
+        found = get_meta("store_id", None, conn=conn)
+        if found:
+            return found
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        # Several workers may start at once: the first insert wins, everyone reads it back.
+        conn.execute(
+            dialect.insert(meta).values(key="store_id", value=uuid.uuid4().hex[:12]).on_conflict_do_nothing()
+        )
+        return get_meta("store_id", None, conn=conn) or ""
 
 
 def engine() -> Engine:

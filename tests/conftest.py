@@ -75,16 +75,6 @@ def configured(store_url, tmp_path):
         root_region="440800",
     )
     store.configure(settings)
-    # Parallel runs share one Redis database and data versions repeat across fresh stores:
-    # a key prefix per test keeps one store's cached results out of another's.
-    from flask import Flask
-
-    from data_access.cache import cache, cache_config
-
-    cache.init_app(
-        Flask("cockpit-test"),
-        config={**cache_config(settings), "CACHE_KEY_PREFIX": f"bqw-t-{uuid.uuid4().hex[:10]}:"},
-    )
     yield settings
     store.engine().dispose()
 
