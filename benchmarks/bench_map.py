@@ -10,6 +10,7 @@ Flask test client (compress on, gzip accepted):
   cold (cache cleared before every request), p50/p95 and the bytes sent (gzip and raw);
 - **common pattern**: the same values in a ``go.Figure`` with the children's full stored GeoJSON
   embedded, built in the callback and serialised as Dash would (p50/p95, gzip and raw bytes).
+A scale check builds one map of all 485 villages of 雷州市 both ways (no page offers that view yet).
 Then the time from navigation to a drawn map in headless Chromium (page load, and an in-page drill).
 Goals: warm p50 < 20 ms, payload < 30 KB, ≥ 5× faster and 5× fewer bytes than the common pattern,
 drawn map < 1.5 s on localhost. Nothing is asserted; the figures are printed.
@@ -203,6 +204,77 @@ def server_figures(url: str, workdir: Path, runs: int) -> None:
             f"{'':<16}→ ours: {pct(common, 0.5) / pct(ours, 0.5):.1f}× faster (warm p50), "
             f"{cgz / gz:.1f}× fewer gzip bytes, {craw / raw:.1f}× fewer raw bytes"
         )
+    scale_check(app, max(5, runs // 4))
+
+
+def scale_check(app, runs: int) -> None:
+    """All 485 villages of 雷州市 in one map (no page offers this view yet): figure build + JSON only."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from components.mapfig import map_figure
+    from data_access import values
+    from data_access.regions import region_index
+    from geo.prepare import get_layer
+    from geo.serve import geojson_url
+
+    with app.server.test_request_context("/"):
+        from pages._scope import current_scope
+
+        scope = current_scope()
+        towns = region_index().children[COUNTY]
+        geojson = {"type": "FeatureCollection", "features": []}
+        for town in towns:
+            geojson["features"] += stored_geojson(town.code)["features"]
+        layer = get_layer(COUNTY, 5)
+
+        def village_values():
+            out = []
+            for town in towns:
+                out += values.children_values(INDICATOR, town.code, MONTH, scope)[1]
+            return out
+
+        def ours() -> bytes:
+            vals = village_values()
+            fig = map_figure(
+                geojson_url(COUNTY, 5),
+                [v.code for v in vals],
+                [v.name for v in vals],
+                [v.value for v in vals],
+                unit="%",
+                bounds=layer.bounds,
+            )
+            return pio.to_json(fig, validate=False).encode()
+
+        def common() -> bytes:
+            vals = village_values()
+            fig = go.Figure(
+                go.Choroplethmap(
+                    geojson=geojson,
+                    featureidkey="properties.code",
+                    locations=[v.code for v in vals],
+                    z=[v.value for v in vals],
+                    text=[v.name for v in vals],
+                    colorscale="Greens",
+                )
+            )
+            fig.update_layout(map={"style": "white-bg", "center": {"lon": 110.1, "lat": 20.9}, "zoom": 8})
+            return pio.to_json(fig, validate=False).encode()
+
+        print(
+            f"\nScale check: 雷州市's {len(geojson['features'])} villages in one map (build + JSON, {runs} runs)"
+        )
+        for name, fn in (("ours (dict, URL)", ours), ("common go.Figure", common)):
+            fn()
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                body = fn()
+                times.append((time.perf_counter() - started) * 1000)
+            print(
+                f"  {name:<18}p50 {pct(times, 0.5):>7.1f} ms  p95 {pct(times, 0.95):>7.1f} ms  "
+                f"gzip {len(gzip.compress(body, 6)):>9,} B  raw {len(body):>10,} B"
+            )
 
 
 def free_port() -> int:
