@@ -91,3 +91,25 @@ def tiny_store(configured):
         insert_regions(conn, rows)
         store.bump_version(conn)
     return configured
+
+
+# One Chromium for the whole session: Playwright's sync API allows a single running instance per
+# thread, so every browser test (tests/browser, tests/geo) shares this fixture.
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; never a downloaded browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from Debian, shared by every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -36,15 +36,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (re-exported for browser tests)
 from tests.pages.conftest import COCKPIT, cockpit_env, demo_store_url
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 PASSWORD = "browser-test-Passw0rd"
 LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -160,17 +154,6 @@ def live_server(browser_store, tmp_path_factory) -> str:
             proc.kill()
             proc.wait()
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium from Debian (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _is_local(url: str) -> bool:

@@ -29,14 +29,8 @@ from data_access.settings import get_settings
 from geo.build import ensure_boundaries
 from geo.prepare import get_layer
 from geo.serve import bp, geojson_url, labels_url, outline_url
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 VIEWS = {"city": "440800000000", "county_leizhou": "440882000000"}
 SIZE = (1920, 1080)
 

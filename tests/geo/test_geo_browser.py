@@ -10,8 +10,6 @@ from data_access.scope import Scope
 from geo.prepare import get_layer
 
 from .offline_map import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FEATURES_AT,
     SIZE,
     VIEWS,
@@ -33,19 +31,17 @@ RENDERED_LABELS = """() => {
 
 
 @pytest.fixture(scope="module")
-def browser_page(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
+def browser_page(browser, tmp_path_factory):
     build_store(tmp_path_factory.mktemp("geo_browser"))
-    with serving(create_page_app()) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": SIZE[0], "height": SIZE[1]})
+    with serving(create_page_app()) as base:
+        context = browser.new_context(viewport={"width": SIZE[0], "height": SIZE[1]})
+        page = context.new_page()
         log = {"requests": [], "errors": []}
         page.on("request", lambda r: log["requests"].append(r.url))
         page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: log["errors"].append(str(e)))
         yield page, base, log
-        browser.close()
+        context.close()
 
 
 @pytest.mark.parametrize(("view", "names"), [("city", 9), ("county_leizhou", 22)])
