@@ -27,7 +27,6 @@ from pages._map_view import (
     picker_search,
     query_from,
     side_view,
-    view_for,
 )
 from pages._scope import current_scope
 
@@ -54,7 +53,9 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
     if _search_only_change():
         return dash.no_update
     scope = current_scope()
-    view = view_for(query_from(region, indicator, period), scope)
+    # The map part only: the table and profile come from _render_side's first call, so the map
+    # starts drawing while they are built.
+    view = map_view(query_from(region, indicator, period), scope)
     months = view.months
     return html.Div(
         [
@@ -167,7 +168,7 @@ def _render_map(search: str | None, drawn: dict | None):
     Output(ids.MAP_PROFILE, "children"),
     Output(ids.MAP_PROFILE + "-title", "children"),
     Input(ids.MAP_STATE, "data"),
-    prevent_initial_call=True,
+    prevent_initial_call=False,  # also fills a freshly opened page
 )
 def _render_side(state: dict | None):
     """Breadcrumb, children table and profile for the drawn state (after the map, in parallel to its drawing)."""
