@@ -10,7 +10,8 @@ Shared by every browser test (overview and map, theme pages, login). What they g
   ``add_account(store, name, role, region)`` creates another account with the same password.
 - ``live_server`` (session): ``cockpit serve`` in a subprocess on a free 127.0.0.1 port with that
   store (real login); its base URL. Stopped at the end of the session.
-- ``browser`` (session): headless Debian Chromium (``/usr/bin/chromium``; nothing downloaded).
+- ``browser`` (session, from ``tests/conftest.py``, shared with the geo browser tests): headless
+  Debian Chromium (``/usr/bin/chromium``; nothing downloaded).
 - ``page``: a fresh context and page at 1920×1080 (zh-CN). It records console errors, page errors
   and every request; any request to a host other than 127.0.0.1 is aborted and, like any console
   error, fails the test at teardown. ``page.console_errors`` and ``page.outside_requests`` are the
