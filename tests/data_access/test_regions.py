@@ -96,3 +96,8 @@ def test_reg007_one_index_per_process_and_version(tiny_store):
     assert fresh is not index and values.local_region_index() is fresh
     assert regions.get_region("990103", scope).name == "丙县"
     assert [r.code for r in regions.children("990100", scope)][-1] == "990103000000"
+
+
+def test_reg008_codes_carry_their_level():
+    """Every source region's level is the one its code implies: rollups group units by code prefix."""
+    assert [r["code"] for r in regions.read_source() if level_of(r["code"]) != int(r["level"])] == []

@@ -352,3 +352,14 @@ def test_val017_theme_labels_agree():
 
     assert catalogue.THEMES == indicators.THEMES
     assert catalogue.THEMES["infrastructure"] == "数字底座"
+
+
+def test_val018_rollup_over_ancestors_of_mixed_levels(data):
+    """One gather over ancestors of different levels groups each by its own code prefix."""
+    from data_access import rollup
+
+    ind = values.local_indicators()["inc"]
+    with store.engine().connect() as conn:
+        accs = rollup.gather(conn, [ind], [CITY, A, B1, V1], ["2026-03"])
+    got = {anc: (acc.reported, acc.total) for (_, anc, _), acc in accs.items()}
+    assert got == {CITY: (4, 100.0), A: (3, 60.0), B1: (1, 40.0), V1: (1, 10.0)}
