@@ -23,12 +23,19 @@ TITLE = "百千万工程驾驶舱"
 SUBTITLE = "百县千镇万村高质量发展工程"
 
 
-def nav_pages(page_registry: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """(name, path) of the pages to list in the navigation, ordered by ``order`` then name."""
+def nav_pages(page_registry: Mapping[str, Mapping[str, Any]], is_admin: bool = True) -> list[tuple[str, str]]:
+    """(name, path) of the pages to list in the navigation, ordered by ``order`` then name.
+
+    Pages registered with ``admin_only=True`` are listed to administrators only (the page itself
+    still refuses everyone else on the server).
+    """
     pages = [
         p
         for module, p in page_registry.items()
-        if p.get("nav", True) and not module.endswith("not_found_404") and not p.get("path_template")
+        if p.get("nav", True)
+        and not module.endswith("not_found_404")
+        and not p.get("path_template")
+        and (is_admin or not p.get("admin_only"))
     ]
     pages.sort(key=lambda p: (p.get("order") if p.get("order") is not None else 999, p.get("name", "")))
     return [(p["name"], p.get("relative_path") or p["path"]) for p in pages]
@@ -43,8 +50,29 @@ def navigation(pages: list[tuple[str, str]]) -> html.Nav:
     return html.Nav(links, id=ids.SHELL_NAV, className="shell-nav", **{"aria-label": "主导航"})
 
 
-def header(root_name: str, as_of_period: str | None, updated_at: str | None, demo: bool) -> html.Header:
-    """The header band: cockpit name, root region, as-of period and update time, demo badge."""
+def account_menu(user_name: str | None, role_name: str | None) -> html.Div | None:
+    """Who is signed in, and the way out."""
+    if not user_name:
+        return None
+    return html.Div(
+        [
+            html.Span(user_name, className="shell-user-name"),
+            html.Span(role_name or "", className="shell-user-role"),
+            html.A("退出", href="/logout", className="shell-logout", id=ids.SHELL_LOGOUT),
+        ],
+        className="shell-account",
+    )
+
+
+def header(
+    root_name: str,
+    as_of_period: str | None,
+    updated_at: str | None,
+    demo: bool,
+    user_name: str | None = None,
+    role_name: str | None = None,
+) -> html.Header:
+    """The header band: cockpit name, root region, as-of period and update time, demo badge, account."""
     as_of = [
         html.Span(["数据截至 ", html.Strong(fmt_period(as_of_period) if as_of_period else MISSING)]),
         html.Span(f"更新于 {fmt_as_of(updated_at)}", className="shell-updated"),
@@ -67,6 +95,7 @@ def header(root_name: str, as_of_period: str | None, updated_at: str | None, dem
                 n_clicks=0,
                 title="切换桌面 / 大屏显示",
             ),
+            account_menu(user_name, role_name),
         ],
         className="shell-header",
     )
@@ -77,6 +106,8 @@ def shell_context() -> dict[str, Any]:
     from data_access import store
     from data_access.errors import CockpitError
     from data_access.regions import get_region
+    from data_access.users import ROLE_NAMES
+    from pages._auth import current_account
     from pages._scope import current_scope
 
     scope = current_scope()
@@ -84,7 +115,11 @@ def shell_context() -> dict[str, Any]:
         root_name = get_region(scope.root, scope).name
     except CockpitError:
         root_name = scope.root
+    user = current_account()
     return {
+        "user_name": user.display_name or user.username if user else None,
+        "role_name": ROLE_NAMES.get(user.role, user.role) if user else None,
+        "is_admin": bool(user and user.role == "admin"),
         "root_name": root_name,
         "as_of_period": store.get_meta("as_of_period"),
         "updated_at": store.get_meta("updated_at"),
@@ -99,8 +134,15 @@ def create_appshell(page_registry: Mapping[str, Mapping[str, Any]], settings: ob
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Store(id=ids.SHELL_THEME_STORE, storage_type="local"),
-            header(context["root_name"], context["as_of_period"], context["updated_at"], context["demo"]),
-            navigation(nav_pages(page_registry)),
+            header(
+                context["root_name"],
+                context["as_of_period"],
+                context["updated_at"],
+                context["demo"],
+                context["user_name"],
+                context["role_name"],
+            ),
+            navigation(nav_pages(page_registry, is_admin=context["is_admin"])),
             html.Main(dash.page_container, className="shell-main"),
         ],
         id=ids.SHELL,

@@ -12,6 +12,7 @@ SHELL_NAV = "shell-nav"
 SHELL_NAV_LINK = "shell-nav-link"  # pattern-matching: {"type": SHELL_NAV_LINK, "path": "/map"}
 SHELL_THEME_TOGGLE = "shell-theme-toggle"
 SHELL_THEME_STORE = "shell-theme"
+SHELL_LOGOUT = "shell-logout"
 
 # Overview (pages/overview.py)
 OVERVIEW_KPIS = "overview-kpis"

@@ -12,7 +12,9 @@ from dash import html
 from data_access import audit, users
 from pages._auth import current_account
 
-dash.register_page(__name__, path="/admin", name="管理", order=90, title="管理 · 百千万工程驾驶舱")
+dash.register_page(
+    __name__, path="/admin", name="管理", order=90, title="管理 · 百千万工程驾驶舱", admin_only=True
+)
 
 DENIED = "仅管理员可查看此页面。"
 AUDIT_ROWS = 200

@@ -119,7 +119,9 @@ def test_auth006_admin_page_only_for_admins(page, live_server, browser_store, st
     page.goto(f"{live_server}/admin")
     _text_has(page, "#admin-denied", "仅管理员")
     assert page.locator("#admin-audit").count() == 0
-    page.goto(f"{live_server}/logout")
+    assert "管理" not in page.locator("#shell-nav").inner_text()  # not offered to staff
+    _text_has(page, ".shell-account", "工作人员")
+    page.click("#shell-logout")
     page.wait_for_selector("#login-username")
     page.goto(f"{live_server}/admin")
     page.wait_for_selector("#login-username")  # logged out: back to the form

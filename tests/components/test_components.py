@@ -87,13 +87,21 @@ def test_cmp004_nav_lists_registry_pages_by_order_without_hidden_ones():
         },
         "pages.not_found_404": {"name": "404", "path": "/404", "relative_path": "/404"},
         "pages.unordered": {"name": "其他", "path": "/other", "relative_path": "/other", "order": None},
+        "pages.admin": {
+            "name": "管理",
+            "path": "/admin",
+            "relative_path": "/admin",
+            "order": 90,
+            "admin_only": True,
+        },
     }
-    assert nav_pages(registry) == [
+    assert nav_pages(registry, is_admin=False) == [
         ("总览", "/"),
         ("地图", "/map"),
         ("经济运行", "/economy"),
         ("其他", "/other"),
     ]
+    assert ("管理", "/admin") in nav_pages(registry, is_admin=True)
 
 
 def test_cmp005_header_shows_root_as_of_and_demo_badge():
@@ -101,6 +109,11 @@ def test_cmp005_header_shows_root_as_of_and_demo_badge():
     assert "百千万工程驾驶舱" in text and "湛江市" in text and "2026年10月" in text
     assert "更新于 2026-11-05 09:00" in text and "演示数据" in text
     assert "演示数据" not in _text(header("湛江市", "2026-10", None, demo=False))
+    signed_in = _text(
+        header("湛江市", "2026-10", None, demo=False, user_name="雷州市工作人员", role_name="工作人员")
+    )
+    assert "雷州市工作人员" in signed_in and "退出" in signed_in
+    assert "退出" not in _text(header("湛江市", "2026-10", None, demo=False))
 
 
 def test_cmp006_grid_rows_share_one_scaled_unit_and_keep_sorting_numeric():
