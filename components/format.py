@@ -79,8 +79,10 @@ def fmt_change(value: float | None, kind: str, *, label: str = "同比") -> str:
     """
     if _is_missing(value):
         return f"{label} {MISSING}"
-    sign = "+" if value > 0 else ("-" if value < 0 else "")
     magnitude = f"{abs(value):.1f}"
+    if float(magnitude) == 0:  # rounds to zero: no "+0.0" or "-0.0"
+        return f"{label}持平"
+    sign = "+" if value > 0 else "-"
     if kind == "pp":
         return f"{label} {sign}{magnitude} 个百分点"
     return f"{label} {sign}{magnitude}%"

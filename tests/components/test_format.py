@@ -29,7 +29,9 @@ def test_fmt001_values_carry_units_and_scale(value, unit, decimals, expected):
 def test_fmt002_changes_in_percent_and_points():
     assert f.fmt_change(4.84, "pct") == "同比 +4.8%"
     assert f.fmt_change(-1.23, "pp") == "同比 -1.2 个百分点"
-    assert f.fmt_change(0.0, "pct") == "同比 0.0%"
+    assert f.fmt_change(0.0, "pct") == "同比持平"
+    assert f.fmt_change(-0.04, "pp") == "同比持平"  # never "-0.0 个百分点"
+    assert f.fmt_change(0.05, "pct", label="环比") == "环比 +0.1%"
     assert f.fmt_change(None, "pct") == "同比 —"
     assert f.change_tone(-2.0, -1) == "good"  # lower is better: a fall is good
     assert f.change_tone(-2.0, 1) == "bad"
