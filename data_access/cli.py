@@ -13,10 +13,10 @@ import sys
 from .errors import CockpitError
 
 COMMAND_MODULES = [
-    "data_access.demo",      # cockpit demo
+    "data_access.demo",  # cockpit demo
     "data_access.serve_cmd",  # cockpit serve
-    "geo.cli",               # cockpit geo build|import
-    "data_access.users",     # cockpit user add|list|disable|passwd|token
+    "geo.cli",  # cockpit geo build|import
+    "data_access.users",  # cockpit user add|list|disable|passwd|token
 ]
 
 

@@ -32,7 +32,9 @@ class ValidationError(CockpitError):
 
     status = 422
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None, field: str | None = None):
+    def __init__(
+        self, message: str, *, file: str | None = None, row: int | None = None, field: str | None = None
+    ):
         self.file, self.row, self.field = file, row, field
         where = ", ".join(
             part

@@ -51,7 +51,8 @@ def read(dist: Path, name: str) -> list[dict[str, str]]:
 
 def derive(dist: Path) -> list[tuple[str, str, int, str, str]]:
     """Return (code12, name, level, parent12, kind) rows for the province."""
-    prov = next(r for r in csv.DictReader(open(dist / "provinces.csv", encoding="utf-8")) if r["code"] == PROVINCE)
+    with open(dist / "provinces.csv", encoding="utf-8") as fh:
+        prov = next(r for r in csv.DictReader(fh) if r["code"] == PROVINCE)
     rows = [(PROVINCE.ljust(12, "0"), prov["name"], 1, "", "省")]
     city_codes = set()
     for r in read(dist, "cities.csv"):
@@ -62,7 +63,9 @@ def derive(dist: Path) -> list[tuple[str, str, int, str, str]]:
     for r in read(dist, "areas.csv"):
         if r["code"] in no_county:
             continue
-        rows.append((r["code"].ljust(12, "0"), r["name"], 3, r["cityCode"].ljust(12, "0"), county_kind(r["name"])))
+        rows.append(
+            (r["code"].ljust(12, "0"), r["name"], 3, r["cityCode"].ljust(12, "0"), county_kind(r["name"]))
+        )
     for r in read(dist, "streets.csv"):
         parent = r["cityCode"] if r["areaCode"] in no_county else r["areaCode"]
         rows.append((r["code"].ljust(12, "0"), r["name"], 4, parent.ljust(12, "0"), town_kind(r["name"])))
