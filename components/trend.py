@@ -38,8 +38,12 @@ def trend_figure(
     unit: str,
     periods: Sequence[str],
     decimals: int = 1,
+    bars: bool = False,
 ) -> dict:
-    """Lines for ``periods`` and for the same periods one year earlier.
+    """Lines (or grouped bars) for ``periods`` and for the same periods one year earlier.
+
+    Year-to-date (累计) figures restart every January, so as lines they draw a saw; ``bars=True``
+    shows each period's figure beside last year's instead.
 
     Args:
         series: (period, value) pairs covering ``periods`` and the year before them.
@@ -58,16 +62,27 @@ def trend_figure(
     labels = [fmt_period(p) for p in periods]
 
     def trace(ys: list[float | None], label: str, colour: str, dash: str) -> dict:
+        rounded = [None if v is None else round(v * factor, max(decimals, 2)) for v in ys]
+        hover = f"%{{x}}<br>{label}：%{{y:,.{decimals}f}} {axis_unit}<extra></extra>"
+        if bars:
+            return {
+                "type": "bar",
+                "name": label,
+                "x": labels,
+                "y": rounded,
+                "marker": {"color": colour},
+                "hovertemplate": hover,
+            }
         return {
             "type": "scatter",
             "mode": "lines+markers",
             "name": label,
             "x": labels,
-            "y": [None if v is None else round(v * factor, max(decimals, 2)) for v in ys],
+            "y": rounded,
             "line": {"color": colour, "width": 2.5, "dash": dash},
             "marker": {"size": 4},
             "connectgaps": False,
-            "hovertemplate": f"%{{x}}<br>{label}：%{{y:,.{decimals}f}} {axis_unit}<extra></extra>",
+            "hovertemplate": hover,
         }
 
     return {
@@ -84,6 +99,8 @@ def trend_figure(
                 "tickformat": ",~r",
             },
             legend={"orientation": "h", "x": 0, "y": 1.12},
+            barmode="group",
+            bargap=0.25,
             margin={"l": 64, "r": 16, "t": 28, "b": 36},
         ),
     }

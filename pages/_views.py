@@ -158,7 +158,12 @@ def trend(ind: Indicator, region: str, month: str, scope: Scope) -> dict:
         start = start.prev()
     points = values.series(ind.code, region, scope, start=start.text, end=end.text)
     return trend_figure(
-        points, name=ind.name, unit=ind.unit, periods=[p.text for p in periods], decimals=ind.decimals
+        points,
+        name=ind.name,
+        unit=ind.unit,
+        periods=[p.text for p in periods],
+        decimals=ind.decimals,
+        bars=ind.value_type == "cumulative",  # year-to-date figures restart each January
     )
 
 

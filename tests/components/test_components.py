@@ -132,6 +132,10 @@ def test_cmp007_trend_compares_with_the_same_months_last_year():
     last_year, current = fig["data"]
     assert current["y"] == [3.0, None] and last_year["y"] == [1.0, 2.0]
     assert current["x"] == ["2026年1月", "2026年2月"] and fig["layout"]["yaxis"]["title"]["text"] == "亿元"
+    assert current["type"] == "scatter"
+    bars = trend_figure(series, name="零售额", unit="亿元", periods=["2026-01", "2026-02"], bars=True)
+    assert [t["type"] for t in bars["data"]] == ["bar", "bar"] and bars["layout"]["barmode"] == "group"
+    assert bars["data"][1]["y"] == [3.0, None] and bars["data"][0]["y"] == [1.0, 2.0]
 
 
 def test_cmp008_indicator_options_grouped_by_theme_with_units():
