@@ -212,7 +212,7 @@ def scale_check(app, runs: int) -> None:
     import plotly.graph_objects as go
     import plotly.io as pio
 
-    from components.mapfig import map_figure
+    from components.choropleth import map_figure
     from data_access import values
     from data_access.regions import region_index
     from geo.prepare import get_layer

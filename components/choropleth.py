@@ -2,7 +2,9 @@
 
 The figure carries only codes, names and values; the geometry is the URL of a prepared layer
 (``/geo/<code>.geojson``) that the browser fetches once. The map style has no outside source at
-all (no tiles, glyphs or sprites), so nothing leaves the intranet; names appear in the hover.
+all (no tiles, sprites, and glyphs served empty by this server), so nothing leaves the intranet.
+:func:`map_figure` is the one builder (a plain dict, fast on the request path);
+:func:`choropleth_figure` wraps it in a ``go.Figure`` with a title.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans
 BACKGROUND = "#f4f6f8"
 # Plotly prunes an empty ``sources`` object from the full layout, then sees a "different" style on
 # the next update and MapLibre rejects it (no ``sources``): the update is dropped. One tiny inline
-# source (nothing fetched) keeps every style valid. Same object as components.mapfig uses.
+# source (nothing fetched) keeps every style valid.
 BLANK_SOURCE: dict = {
     "type": "geojson",
     "data": {
@@ -146,6 +148,31 @@ def choropleth_figure(
     unit: str,
     bounds: Sequence[float],
     title: str = "",
+    **options: object,
+) -> go.Figure:
+    """:func:`map_figure` as a ``go.Figure`` with a title, for pages that build figures once.
+
+    ``options`` are :func:`map_figure`'s keyword arguments (direction, outline, labels, …).
+    """
+    fig = go.Figure(map_figure(geojson_url, codes, names, values, unit=unit, bounds=bounds, **options))
+    if title:
+        fig.update_layout(title={"text": title, "x": 0.01, "font": {"size": 18}}, margin={"t": 44})
+        fig.data[-1].name = title
+    return fig
+
+
+def _missing(v: float | None) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def map_figure(
+    geojson_url: str,
+    codes: Sequence[str],
+    names: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    unit: str,
+    bounds: Sequence[float],
     direction: int = 1,
     outline: str | None = None,
     labels: str | None = None,
@@ -153,8 +180,14 @@ def choropleth_figure(
     decimals: int = 1,
     size: tuple[int, int] = (900, 600),
     height: int | None = None,
-) -> go.Figure:
-    """A map of a parent's children coloured by one indicator.
+    selected: str | None = None,
+    value_text: Sequence[str] | None = None,
+) -> dict:
+    """A map of a parent's children coloured by one indicator, as a plain figure dict.
+
+    A dict, not a ``go.Figure``: plotly's validation costs ~40–60 ms, too much for a drill-down
+    callback that must answer in a few ms. Only codes, names and values travel; the geometry is
+    the layer's URL, fetched once by the browser.
 
     Args:
         geojson_url: the children layer, e.g. ``geo.serve.geojson_url(parent)``.
@@ -166,41 +199,45 @@ def choropleth_figure(
         labels: URL of the children's label points (``geo.serve.labels_url``): names on the map.
         schematic: the layer has schematic cells: the map says 示意边界.
         size: the map's expected pixel size, used to fit the view.
+        selected: a code drawn at full strength while the others are paler (a picked village).
+        value_text: hover text per child (default: ``format_value``); lets callers show
+            Chinese-scaled figures such as ``1.23 亿元``.
     """
-    rows = list(zip(codes, names, values, strict=True))
-    have = [(c, n, v) for c, n, v in rows if v is not None and not (isinstance(v, float) and math.isnan(v))]
-    missing = [(c, n) for c, n, v in rows if (c, n, v) not in have]
-    fig = go.Figure()
+    texts = list(value_text) if value_text is not None else [format_value(v, unit, decimals) for v in values]
+    have = [(c, n, v, t) for c, n, v, t in zip(codes, names, values, texts, strict=True) if not _missing(v)]
+    missing = [(c, n) for c, n, v in zip(codes, names, values, strict=True) if _missing(v)]
     common = {
+        "type": "choroplethmap",
         "geojson": geojson_url,
         "featureidkey": "properties.code",
         "marker": {"line": {"color": EDGE_COLOR, "width": 1}},
     }
+    data: list[dict] = []
     if missing:
-        fig.add_trace(
-            go.Choroplethmap(
+        data.append(
+            {
                 **common,
-                locations=[c for c, _ in missing],
-                z=[0] * len(missing),
-                colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
-                showscale=False,
-                customdata=[[n] for _, n in missing],
-                name=NO_DATA_LABEL,
-                hovertemplate=f"<b>%{{customdata[0]}}</b><br>{NO_DATA_LABEL}<extra></extra>",
-            )
+                "locations": [c for c, _ in missing],
+                "z": [0] * len(missing),
+                "colorscale": [[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
+                "showscale": False,
+                "customdata": [[n] for _, n in missing],
+                "name": NO_DATA_LABEL,
+                "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{NO_DATA_LABEL}<extra></extra>",
+            }
         )
     if have:
-        fig.add_trace(
-            go.Choroplethmap(
+        data.append(
+            {
                 **common,
-                locations=[c for c, _, _ in have],
-                z=[v for _, _, v in have],
-                colorscale=GREENS,
-                reversescale=direction < 0,
-                name=title or unit,
-                customdata=[[n, format_value(v, unit, decimals)] for _, n, v in have],
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-                colorbar={
+                "locations": [c for c, _, _, _ in have],
+                "z": [v for _, _, v, _ in have],
+                "colorscale": GREENS,
+                "reversescale": direction < 0,
+                "name": unit,
+                "customdata": [[n, t] for _, n, _, t in have],
+                "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+                "colorbar": {
                     "title": {"text": unit, "side": "top"},
                     "thickness": 14,
                     "len": 0.6,
@@ -208,27 +245,47 @@ def choropleth_figure(
                     "xanchor": "right",
                     "bgcolor": "rgba(255,255,255,0.7)",
                 },
-            )
+            }
         )
+    zs = [v for _, _, v, _ in have]
+    if zs and min(zs) == max(zs):  # one value everywhere: a 0-based scale, not 99.6–100.4
+        data[-1]["zmin"], data[-1]["zmax"] = min(0.0, zs[0]), zs[0] if zs[0] != min(0.0, zs[0]) else zs[0] + 1
+    if selected is not None:
+        for trace in data:
+            locs = trace["locations"]
+            trace["selectedpoints"] = [locs.index(selected)] if selected in locs else []
+            trace["unselected"] = {"marker": {"opacity": 0.35}}
     centre, zoom = fit_view(bounds, size)
+    style = map_style(outline, labels)
+    return {
+        "data": data,
+        "layout": _layout(geojson_url, centre, zoom, style, bool(missing), schematic, height),
+    }
+
+
+def _layout(
+    url: str, centre: dict, zoom: float, style: dict, missing: bool, schematic: bool, height: int | None
+):
     notes = []
     if missing:
         notes.append(_note(f"<span style='color:{NO_DATA_COLOR}'>■</span> {NO_DATA_LABEL}", 0.0))
     if schematic:
         notes.append(
             _note(
-                f"{SCHEMATIC_NOTE}：镇村边界为示意，不代表实际界线", 0.0 if not missing else 0.12, "#8a5a00"
+                f"{SCHEMATIC_NOTE}：镇村边界为示意，不代表实际界线",
+                0.0 if not missing else 0.12,
+                "#8a5a00",
             )
         )
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 18}} if title else None,
-        font={"family": FONT, "size": 14},
-        map={"style": map_style(outline, labels), "center": centre, "zoom": zoom},
-        margin={"l": 0, "r": 0, "t": 44 if title else 0, "b": 0},
-        paper_bgcolor=BACKGROUND,
-        annotations=notes,
-        showlegend=False,
-        uirevision=geojson_url,  # a new indicator keeps the user's pan/zoom; a new parent resets it
-        height=height,
-    )
-    return fig
+    layout = {
+        "font": {"family": FONT, "size": 14},
+        "map": {"style": style, "center": centre, "zoom": zoom},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": BACKGROUND,
+        "annotations": notes,
+        "showlegend": False,
+        "uirevision": url,  # a new indicator keeps the user's pan/zoom; a new parent resets it
+    }
+    if height is not None:
+        layout["height"] = height
+    return layout

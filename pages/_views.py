@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from components.choropleth import map_figure
 from components.format import fmt_period, fmt_value, fmt_ytd_period
 from components.kpi import kpi_card
-from components.mapfig import map_figure
 from components.trend import trend_figure
 from data_access import store, values
 from data_access.errors import CockpitError
@@ -117,7 +117,7 @@ def child_map(
 ) -> dict:
     """The map of ``parent``'s children for one indicator: geometry by URL, codes and values inline.
 
-    A plain figure dict (``components.mapfig``), equivalent to geo's ``choropleth_figure``.
+    A plain figure dict (``components.choropleth.map_figure``), equivalent to geo's ``choropleth_figure``.
     ``period`` is accepted for callers that pass it; the values already belong to one period.
     """
     from geo.prepare import get_layer

@@ -1,11 +1,10 @@
-"""The request-path map dict stays equivalent to geo's ``choropleth_figure`` and keeps styles valid."""
+"""The map figure: one dict builder (``map_figure``), wrapped as a ``go.Figure`` by ``choropleth_figure``."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.choropleth import choropleth_figure
-from components.mapfig import map_figure
+from components.choropleth import choropleth_figure, map_figure
 
 ARGS = (
     "/geo/440800000000.geojson",
@@ -17,11 +16,13 @@ KW = {"unit": "亿元", "bounds": (109.6, 20.2, 110.9, 21.9), "decimals": 1, "si
 
 @pytest.mark.parametrize("direction", [1, -1])
 @pytest.mark.parametrize("outline", [None, "/geo/outline/440800000000.geojson"])
-def test_mapfig001_same_traces_and_view_as_geo_helper(direction, outline):
+def test_mapfig001_figure_wraps_the_dict_with_a_title(direction, outline):
     values = [12.5, None, 30.0]
     ours = map_figure(*ARGS, values, direction=direction, outline=outline, schematic=True, **KW)
-    theirs = choropleth_figure(*ARGS, values, direction=direction, outline=outline, schematic=True, **KW)
-    theirs = theirs.to_plotly_json()
+    fig = choropleth_figure(
+        *ARGS, values, direction=direction, outline=outline, schematic=True, title="GDP", **KW
+    )
+    theirs = fig.to_plotly_json()
     assert len(ours["data"]) == len(theirs["data"]) == 2
     for mine, geo in zip(ours["data"], theirs["data"], strict=True):
         for key in ("type", "geojson", "featureidkey", "showscale", "hovertemplate", "reversescale"):
@@ -34,6 +35,7 @@ def test_mapfig001_same_traces_and_view_as_geo_helper(direction, outline):
     assert layout["map"]["zoom"] == geo_layout["map"]["zoom"]
     assert [a["text"] for a in layout["annotations"]] == [a["text"] for a in geo_layout["annotations"]]
     assert layout["map"]["style"]["layers"] == geo_layout["map"]["style"]["layers"]
+    assert geo_layout["title"]["text"] == "GDP" and "title" not in layout
 
 
 def test_mapfig002_style_never_has_empty_sources_and_fetches_nothing_outside():
