@@ -9,7 +9,7 @@ import io
 import pytest
 
 from tests.data_access.test_reporting import seed_reporting
-from tests.pages.test_reporting import by_id, text, walk
+from tests.pages.theme_util import by_id, text, walk
 
 CITY, JIA = "990100000000", "990101000000"
 

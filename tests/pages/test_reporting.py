@@ -6,12 +6,11 @@ due: the city expects 8 units, 5 reported, 3 on time, 3 overdue.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from data_access import store
 from tests.data_access.test_reporting import AFTER, seed_reporting
+from tests.pages.theme_util import by_id, text, walk
 
 CITY, JIA, YI = "990100000000", "990101000000", "990102000000"
 
@@ -33,32 +32,6 @@ def page(reporting_app):
     import importlib
 
     return importlib.import_module("pages.reporting")
-
-
-def walk(node) -> Iterator:
-    """Every component below ``node`` (depth first), including itself."""
-    yield node
-    children = getattr(node, "children", None)
-    if isinstance(children, (list, tuple)):
-        for child in children:
-            yield from walk(child)
-    elif children is not None and not isinstance(children, (str, int, float)):
-        yield from walk(children)
-
-
-def text(node) -> str:
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    children = getattr(node, "children", None)
-    if children is None:
-        return ""
-    if isinstance(children, (list, tuple)):
-        return "".join(text(c) for c in children)
-    return text(children)
-
-
-def by_id(root, element_id: str):
-    return next(n for n in walk(root) if getattr(n, "id", None) == element_id)
 
 
 def kpi(root, code: str) -> str:
