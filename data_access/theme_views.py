@@ -16,7 +16,17 @@ from .indicators import get_indicator
 from .periods import parse_period, period_for
 from .regions import Region, get_region, region_index
 from .scope import Scope
-from .values import Change, Progress, Value, children_values, region_value, target_progress, yoy, ytd_value
+from .values import (
+    Change,
+    Progress,
+    Value,
+    children_values,
+    descendant_values,
+    region_value,
+    target_progress,
+    yoy,
+    ytd_value,
+)
 
 
 @dataclass(frozen=True)
@@ -112,16 +122,8 @@ def comparison_values(indicator: str, region: str, month: str, scope: Scope) -> 
 @versioned
 def village_values(indicator: str, region: str, month: str, scope: Scope) -> list[Value]:
     """Every village under the region (itself if a village) for a village-level indicator."""
-    reg = get_region(region, scope)
     ind = get_indicator(indicator)
     if ind.lowest_level != 5:
         raise InvalidInput(f"{ind.name}不在村级采集")
     period = period_for(ind.frequency, parse_period(month, "month").text)
-    if reg.level == 5:
-        return [region_value(ind.code, reg.code, period, scope)]
-    if reg.level == 4:
-        return children_values(ind.code, reg.code, period, scope)[1]
-    out: list[Value] = []
-    for kid in region_index().children.get(reg.code, []):
-        out.extend(village_values(ind.code, kid.code, month, scope))
-    return out
+    return descendant_values(ind.code, region, 5, period, scope)

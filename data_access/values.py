@@ -226,6 +226,32 @@ def children_values(indicator: str, parent: str, period: str, scope: Scope) -> t
 
 
 @versioned
+def descendant_values(indicator: str, region: str, level: int, period: str, scope: Scope) -> list[Value]:
+    """Every unit at ``level`` under the region (the region itself at its own level), by code.
+
+    One query for all of them, e.g. the 1,992 villages of a city for a village-level map.
+
+    Raises:
+        InvalidInput: ``level`` is above the region or below the indicator's lowest level.
+    """
+    ind, reg, per = _context(indicator, region, period, scope)
+    if not reg.level <= level <= ind.lowest_level:
+        raise InvalidInput(f"{ind.name}无法按{LEVEL_SHORT.get(level, level)}级列出{reg.name}的下级地区")
+    units = _units_at(_snapshot().regions, reg, level)
+    codes = [u.code for u in units]
+    with store.engine().connect() as conn:
+        accs = _gather(conn, [ind], codes, [per.text]) if codes else {}
+        expected = _expected(conn, codes, {ind.lowest_level}) if codes else {}
+    return [_value(ind, u, accs.get((ind.code, u.code, per.text)), expected) for u in units]
+
+
+def _units_at(index: RegionIndex, reg: Region, level: int) -> list[Region]:
+    if reg.level >= level:
+        return [reg]
+    return [u for kid in index.children.get(reg.code, []) for u in _units_at(index, kid, level)]
+
+
+@versioned
 def series(
     indicator: str, region: str, scope: Scope, start: str | None = None, end: str | None = None
 ) -> list[tuple[str, float | None]]:

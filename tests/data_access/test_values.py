@@ -363,3 +363,24 @@ def test_val018_rollup_over_ancestors_of_mixed_levels(data):
         accs = rollup.gather(conn, [ind], [CITY, A, B1, V1], ["2026-03"])
     got = {anc: (acc.reported, acc.total) for (_, anc, _), acc in accs.items()}
     assert got == {CITY: (4, 100.0), A: (3, 60.0), B1: (1, 40.0), V1: (1, 10.0)}
+
+
+def test_val019_descendant_values_at_any_level(data):
+    # Villages of the city in one call: the same figures as town by town.
+    villages = values.descendant_values("inc", CITY, 5, "2026-03", SCOPE)
+    assert [(v.code, v.value, v.reported, v.expected) for v in villages] == [
+        (V1, 10.0, 1, 1),
+        (V2, 20.0, 1, 1),
+        (V3, 30.0, 1, 1),
+        (V4, 40.0, 1, 1),
+        (V5, None, 0, 1),
+    ]
+    rates = values.descendant_values("rate", A, 5, "2026-03", SCOPE)
+    assert [v.value for v in rates] == pytest.approx([80.0, 75.0, 100 / 3])  # each village's own num/den
+    towns = values.descendant_values("inc", CITY, 4, "2026-03", SCOPE)
+    assert [(t.code, t.value, t.expected) for t in towns] == [(A1, 10.0, 1), (A2, 50.0, 2), (B1, 40.0, 2)]
+    assert [v.code for v in values.descendant_values("inc", V2, 5, "2026-03", SCOPE)] == [V2]
+    with pytest.raises(InvalidInput):
+        values.descendant_values("gdp", CITY, 4, "2026-Q3", SCOPE)  # collected at county level
+    with pytest.raises(OutOfScope):
+        values.descendant_values("inc", CITY, 5, "2026-03", Scope(A))
