@@ -12,6 +12,7 @@ from datetime import datetime
 MISSING = "—"
 NOT_REPORTED = "未报送"
 _QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+QUARTERS_TO_DATE = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}  # 累计 up to quarter n
 
 
 def _is_missing(value: float | None) -> bool:
@@ -145,6 +146,14 @@ def fmt_ytd_period(text: str | None) -> str:
         return fmt_period(text)
     month = int(text[5:])
     return f"{text[:4]}年1月" if month == 1 else f"{text[:4]}年1—{month}月"
+
+
+def fmt_covered(period: str, cumulative: bool) -> str:
+    """What a figure covers: ``2026年1—10月`` and ``2026年前三季度`` for year-to-date (累计)
+    figures, otherwise the period itself (``2026年10月``, ``2026年第三季度``, ``2025年``)."""
+    if cumulative and len(period) == 7 and period[5] in "Qq" and period[6] in "1234":
+        return f"{period[:4]}年{QUARTERS_TO_DATE[int(period[6])]}"
+    return fmt_ytd_period(period) if cumulative else fmt_period(period)
 
 
 def fmt_as_of(updated_at: str | None) -> str:

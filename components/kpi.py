@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from dash import dcc, html
 
@@ -10,10 +10,28 @@ from components.format import (
     change_tone,
     fmt_change,
     fmt_completeness,
+    fmt_covered,
     fmt_gap,
     fmt_share,
     value_parts,
 )
+
+
+class HeadlineLike(Protocol):
+    """``data_access.headlines.Headline``: what a KPI card shows of one indicator and region."""
+
+    code: str
+    name: str
+    unit: str
+    decimals: int
+    direction: int
+    period: str
+    cumulative: bool
+    value: float | None
+    change: Any
+    progress: Any
+    reported: int
+    expected: int
 
 
 def progress_bar(progress: float, schedule: float, gap_pp: float) -> html.Div:
@@ -97,6 +115,27 @@ def kpi_card(
     if expected:
         parts.append(html.Div(fmt_completeness(reported, expected), className="kpi-foot"))
     return html.Div(parts, className="panel kpi-card", **({"data-indicator": code} if code else {}))
+
+
+def headline_card(h: HeadlineLike, href: str | None = None) -> html.Div:
+    """The KPI card of a headline: the value with its unit and what it covers (``2026年1—10月``),
+    同比, target progress against 时间进度, completeness n/m; ``href`` is where its name leads.
+    """
+    return kpi_card(
+        name=h.name,
+        value=h.value,
+        unit=h.unit,
+        decimals=h.decimals,
+        period_text=fmt_covered(h.period, h.cumulative),
+        change=h.change,
+        # A rate's target is a level: time schedule (时间进度) does not apply; the summary says it.
+        progress=None if h.unit.strip() == "%" else h.progress,
+        reported=h.reported,
+        expected=h.expected,
+        direction=h.direction,
+        href=href,
+        code=h.code,
+    )
 
 
 def kpi_row(cards: list[html.Div], element_id: str | None = None) -> html.Div:

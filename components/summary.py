@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from components.format import fmt_value
+from components.format import QUARTERS_TO_DATE, fmt_value
 
-_QUARTER_YTD = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}
 _QUARTER = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 _SCOPE_WORD = {1: "省", 2: "市", 4: "镇", 5: "村"}
 _COUNTY_WORD = {"区": "区", "县": "县", "自治县": "县", "县级市": "市", "市": "市"}
@@ -76,7 +75,7 @@ def period_phrase(period: str, cumulative: bool) -> str:
         return f"{year}年"
     if rest.upper().startswith("Q"):
         quarter = int(rest[1:])
-        return (_QUARTER_YTD if cumulative else _QUARTER)[quarter]
+        return (QUARTERS_TO_DATE if cumulative else _QUARTER)[quarter]
     month = int(rest)
     return f"1—{month}月" if cumulative and month > 1 else f"{month}月"
 

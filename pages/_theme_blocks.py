@@ -1,4 +1,4 @@
-"""Blocks of the theme pages built from ``theme_views.Headline``: cards, summary, detail panels.
+"""Blocks of the theme pages built from ``headlines.Headline``: summary, indicator choice, details.
 
 Not a page. Each function takes resolved data and returns components; see ``_theme_common``.
 """
@@ -10,15 +10,16 @@ from collections.abc import Sequence
 from dash import dcc, html
 
 from components.format import fmt_period, fmt_rank
-from components.kpi import kpi_card
+from components.kpi import headline_card, kpi_row
 from components.notices import info_notice, source_note
 from components.ranking import ranking_list
 from components.summary import Figures, period_phrase, region_phrase, summary_sentence
 from data_access.codes import short_code
 from data_access.errors import CockpitError
+from data_access.headlines import Headline
 from data_access.indicators import get_indicator
 from data_access.scope import Scope
-from data_access.theme_views import Headline, comparison_values
+from data_access.theme_views import comparison_values
 from data_access.values import rank_among_siblings, ranking
 from pages._theme_common import THEME_INDICATOR, PageContext, chart_panel, graph, map_graph, region_href
 from pages._views import child_map, trend
@@ -40,13 +41,6 @@ def not_collected(ctx: PageContext, theme: str) -> html.Div:
         className="theme-none",
         id=f"{ctx.path.strip('/')}-none",
     )
-
-
-def period_text(h: Headline) -> str:
-    """``2026年1—10月``, ``2026年前三季度``, ``2026年10月``: what a figure covers."""
-    year = h.period[:4]
-    phrase = period_phrase(h.period, h.cumulative)
-    return phrase if phrase.startswith(year) else f"{year}年{phrase}"
 
 
 def sentence(h: Headline, scope: Scope) -> str:
@@ -87,23 +81,10 @@ def summary_panel(headlines: Sequence[Headline], ctx: PageContext, title: str) -
     )
 
 
-def headline_card(h: Headline, ctx: PageContext) -> html.Div:
-    """A KPI card; its name selects the indicator for the detail panels of the same page."""
-    return kpi_card(
-        name=h.name,
-        value=h.value,
-        unit=h.unit,
-        decimals=h.decimals,
-        period_text=period_text(h),
-        change=h.change,
-        # A rate's target is a level: time schedule (时间进度) does not apply; the summary says it.
-        progress=None if h.unit.strip() == "%" else h.progress,
-        reported=h.reported,
-        expected=h.expected,
-        direction=h.direction,
-        href=ctx.href(indicator=h.code),
-        code=h.code,
-    )
+def headline_cards(ctx: PageContext, heads: Sequence[Headline]) -> html.Div:
+    """The KPI cards; a card's name selects its indicator for the detail panels of the same page."""
+    cards = [headline_card(h, ctx.href(indicator=h.code)) for h in heads]
+    return kpi_row(cards, element_id=f"{ctx.path.strip('/')}-kpis")
 
 
 def indicator_choice(ctx: PageContext, heads: Sequence[Headline], selected: str) -> html.Div:

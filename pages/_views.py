@@ -6,13 +6,10 @@ Each takes plain arguments (codes, a month, the scope from ``pages._scope.curren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from components.choropleth import map_figure
-from components.format import fmt_period, fmt_value, fmt_ytd_period
-from components.kpi import kpi_card
+from components.format import fmt_value
 from components.trend import trend_figure
 from data_access import store, values
 from data_access.errors import CockpitError
@@ -56,53 +53,6 @@ def recent_months(scope: Scope, n: int = TREND_MONTHS) -> list[str]:
     """The last ``n`` months up to the as-of month (oldest first); empty without data."""
     month = as_of_month(scope)
     return month_range(month, n) if month else []
-
-
-@dataclass(frozen=True)
-class Headline:
-    """Everything a KPI card shows for one indicator, region and month."""
-
-    indicator: Indicator
-    period: str  # the indicator's own period (converted from the month)
-    period_text: str
-    value: float | None
-    change: values.Change | None
-    progress: values.Progress | None
-    reported: int
-    expected: int
-
-
-def headline(ind: Indicator, region: str, month: str, scope: Scope) -> Headline:
-    """Year-to-date value (flow) or the period's value, 同比 on the same basis, target progress."""
-    period = period_for(ind.frequency, month)
-    point = values.region_value(ind.code, region, period, scope)
-    if ind.value_type == "flow" and ind.frequency != "year":
-        value = values.ytd_value(ind.code, region, period, scope)
-        change = values.yoy(ind.code, region, period, scope, basis="ytd")
-        text = fmt_ytd_period(period) if ind.frequency == "month" else fmt_period(period) + "（累计）"
-    else:
-        value, change, text = point.value, values.yoy(ind.code, region, period, scope), fmt_period(period)
-    progress = values.target_progress(ind.code, region, period, scope)
-    return Headline(ind, period, text, value, change, progress, point.reported, point.expected)
-
-
-def headline_card(h: Headline, region: str) -> Any:
-    """A KPI card for a :class:`Headline`; its name links to the map of that indicator."""
-    ind = h.indicator
-    return kpi_card(
-        name=ind.name,
-        value=h.value,
-        unit=ind.unit,
-        decimals=ind.decimals,
-        period_text=h.period_text,
-        change=h.change,
-        progress=h.progress,
-        reported=h.reported,
-        expected=h.expected,
-        direction=ind.direction,
-        href=map_href(region, ind.code),
-        code=ind.code,
-    )
 
 
 def child_map(

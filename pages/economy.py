@@ -9,12 +9,11 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from components.kpi import kpi_row
-from data_access.theme_views import headline
+from data_access.headlines import headline
 from pages._theme_blocks import (
     collected_at,
     detail_panels,
-    headline_card,
+    headline_cards,
     indicator_choice,
     not_collected,
     summary_panel,
@@ -54,7 +53,7 @@ def _page(ctx: PageContext, indicator: str | None) -> html.Div:
     return html.Div(
         [
             page_head(ctx, "经济运行"),
-            kpi_row([headline_card(h, ctx) for h in heads], element_id="economy-kpis"),
+            headline_cards(ctx, heads),
             summary_panel(heads, ctx, "经济运行综述"),
             indicator_choice(ctx, heads, selected),
             html.Div(detail_panels(ctx, detail, "economy"), className="theme-grid", id="economy-detail"),

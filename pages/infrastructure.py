@@ -10,12 +10,12 @@ import dash
 from dash import dcc, html
 
 from components.choropleth import choropleth_figure
-from components.format import fmt_period, fmt_value
-from components.kpi import kpi_row
+from components.format import fmt_period, fmt_value, fmt_ytd_period
 from components.notices import info_notice
 from components.ranking import ranking_list
 from components.theme_charts import camera_traces, coverage_bars, sharing_bars
 from data_access.errors import CockpitError
+from data_access.headlines import headline
 from data_access.infrastructure import (
     VideoCount,
     camera_points,
@@ -25,9 +25,9 @@ from data_access.infrastructure import (
     video_by_region,
 )
 from data_access.periods import month_range
-from data_access.theme_views import comparison_values, headline
+from data_access.theme_views import comparison_values
 from data_access.values import ranking
-from pages._theme_blocks import CHILD_WORDS, collected_at, headline_card, summary_panel
+from pages._theme_blocks import CHILD_WORDS, collected_at, headline_cards, summary_panel
 from pages._theme_common import (
     PageContext,
     chart_panel,
@@ -66,11 +66,11 @@ def _page(ctx: PageContext) -> html.Div:
     coverage = network_coverage(ctx.region.code, ctx.month, ctx.scope)
     by_month = sharing_by_month(ctx.region.code, ctx.scope, month_range(ctx.month, 12)[0], ctx.month)
     by_dept = sharing_by_department(ctx.region.code, ctx.scope, year_start, ctx.month)
-    ytd = f"{ctx.month[:4]}年1—{int(ctx.month[5:])}月"
+    ytd = fmt_ytd_period(ctx.month)  # 2026年1—10月; January alone: 2026年1月
     return html.Div(
         [
             page_head(ctx, "数字底座"),
-            kpi_row([headline_card(h, ctx) for h in heads], element_id="infrastructure-kpis"),
+            headline_cards(ctx, heads),
             summary_panel(heads, ctx, "数字底座综述"),
             html.Div(
                 [

@@ -13,12 +13,13 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.attention import AttentionItem, attention_list
 from components.format import fmt_completeness, fmt_gap, fmt_period
-from components.kpi import kpi_row
+from components.kpi import headline_card, kpi_row
 from components.notices import demo_banner, error_notice, info_notice, source_note
 from components.pickers import indicator_picker
 from components.ranking import ranking_list
 from data_access import store, values
 from data_access.errors import CockpitError
+from data_access.headlines import headline
 from data_access.indicators import THEMES, list_indicators
 from data_access.periods import period_for
 from data_access.regions import get_region
@@ -123,7 +124,7 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                 className="page",
             )
         root = get_region(scope.root, scope)
-        headlines = [views.headline(i, root.code, month, scope) for i in views.headline_indicators()]
+        headlines = [headline(i.code, root.code, month, scope) for i in views.headline_indicators()]
         picked = views.indicator_or_default(indicator, root.level, deepest=False)
     except CockpitError as exc:
         return html.Div(error_notice(str(exc)), className="page", id=ids.OVERVIEW_MESSAGE)
@@ -139,7 +140,10 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                 ],
                 className="page-head",
             ),
-            kpi_row([views.headline_card(h, root.code) for h in headlines], element_id=ids.OVERVIEW_KPIS),
+            kpi_row(
+                [headline_card(h, views.map_href(root.code, h.code)) for h in headlines],
+                element_id=ids.OVERVIEW_KPIS,
+            ),
             html.Div(
                 [
                     html.Div(

@@ -11,13 +11,13 @@ from dash import html
 
 from components.choropleth import choropleth_figure
 from components.format import fmt_period, fmt_value
-from components.kpi import kpi_row
+from data_access.headlines import Headline, headline
 from data_access.regions import get_region
-from data_access.theme_views import Headline, headline, village_values
+from data_access.theme_views import village_values
 from pages._theme_blocks import (
     collected_at,
     detail_panels,
-    headline_card,
+    headline_cards,
     indicator_choice,
     not_collected,
     summary_panel,
@@ -49,7 +49,7 @@ def _page(ctx: PageContext, indicator: str | None) -> html.Div:
     return html.Div(
         [
             page_head(ctx, "政务服务"),
-            kpi_row([headline_card(h, ctx) for h in heads], element_id="services-kpis"),
+            headline_cards(ctx, heads),
             summary_panel(heads, ctx, "政务服务综述"),
             indicator_choice(ctx, heads, selected),
             html.Div(detail_panels(ctx, detail, "services"), className="theme-grid", id="services-detail"),

@@ -20,7 +20,7 @@ def test_ovw101_overview_shows_kpis_map_ranking_and_the_shell(leader_page, live_
     cards.first.wait_for()
     assert cards.count() >= 4
     first = cards.first.inner_text()
-    assert "地区生产总值" in first and "亿元" in first and "2026年第三季度" in first and "同比" in first
+    assert "地区生产总值" in first and "亿元" in first and "2026年前三季度" in first and "同比" in first
     assert "时间进度" in page.inner_text("#overview-kpis")
     wait_drawn(page, CITY, graph_id="overview-map")
     page.wait_for_function("() => document.querySelectorAll('#overview-ranking .ranking-row').length === 9")

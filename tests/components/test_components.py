@@ -9,7 +9,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from components.attention import AttentionItem, attention_list
 from components.breadcrumb import breadcrumb
-from components.kpi import kpi_card
+from components.kpi import headline_card, kpi_card
 from components.pickers import indicator_options
 from components.ranking import ranking_list
 from components.shell import header, nav_pages
@@ -157,3 +157,40 @@ def test_cmp009_attention_list_links_items_and_says_when_calm():
     items = [AttentionItem("schedule", "地区生产总值：落后 3.3 个百分点", "/map?indicator=gdp")]
     assert "落后进度" in _text(attention_list(items)) and "/map?indicator=gdp" in _text(attention_list(items))
     assert "暂无需要关注的事项" in _text(attention_list([]))
+
+
+def _headline(**changes):
+    """A ``data_access.headlines.Headline`` as the card sees it."""
+    fields = {
+        "code": "gdp",
+        "name": "地区生产总值",
+        "unit": "亿元",
+        "decimals": 2,
+        "direction": 1,
+        "period": "2026-Q3",
+        "cumulative": True,
+        "value": 3006.214,
+        "change": SimpleNamespace(value=4.12, kind="pct"),
+        "progress": SimpleNamespace(progress=0.72, schedule=0.75, gap_pp=-3.3),
+        "reported": 9,
+        "expected": 9,
+    }
+    return SimpleNamespace(**{**fields, **changes})
+
+
+def test_cmp010_headline_card_formats_a_headline():
+    card = headline_card(_headline(), href="/map?indicator=gdp")
+    text = _text(card)
+    for part in ("3,006.21", "亿元", "2026年前三季度", "同比 +4.1%", "时间进度 75%", "报送 9/9"):
+        assert part in text, part
+    assert getattr(card, "data-indicator") == "gdp" and "/map?indicator=gdp" in text
+    month = _text(headline_card(_headline(period="2026-10", cumulative=False)))
+    assert "2026年10月" in month and "1—10月" not in month
+
+
+def test_cmp011_rate_card_shows_no_time_schedule():
+    """A rate's target is a level, not an amount that accumulates over the year."""
+    rate = headline_card(_headline(unit="%", value=93.4, change=SimpleNamespace(value=1.2, kind="pp")))
+    text = _text(rate)
+    assert "93.40" in text and "同比 +1.2 个百分点" in text
+    assert "时间进度" not in text and "完成年度目标" not in text

@@ -8,7 +8,9 @@ import json
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
+from components.format import fmt_covered
 from data_access import values
+from data_access.headlines import headline
 from data_access.periods import period_for
 from data_access.scope import Scope
 from pages import _views as views
@@ -30,16 +32,14 @@ def _text(component) -> str:
 def test_ovw001_headline_kpis_use_year_to_date_for_flows(demo_client):
     month = views.as_of_month(SCOPE)
     assert month == "2026-10"
-    heads = {
-        h.indicator.code: h
-        for h in (views.headline(i, CITY, month, SCOPE) for i in views.headline_indicators())
-    }
+    heads = {i.code: headline(i.code, CITY, month, SCOPE) for i in views.headline_indicators()}
     retail = heads["retail_sales"]  # a monthly flow: 1—10月 累计 and its 同比
     assert retail.value == values.ytd_value("retail_sales", CITY, "2026-10", SCOPE)
     assert retail.change == values.yoy("retail_sales", CITY, "2026-10", SCOPE, basis="ytd")
-    assert retail.period_text == "2026年1—10月"
-    gdp = heads["gdp"]  # quarterly cumulative: the quarter ended by October
+    assert fmt_covered(retail.period, retail.cumulative) == "2026年1—10月"
+    gdp = heads["gdp"]  # quarterly cumulative: the quarter ended by October, 前三季度
     assert gdp.period == "2026-Q3" and gdp.value == values.region_value("gdp", CITY, "2026-Q3", SCOPE).value
+    assert fmt_covered(gdp.period, gdp.cumulative) == "2026年前三季度"
     assert gdp.progress == values.target_progress("gdp", CITY, "2026-Q3", SCOPE)
 
 
@@ -48,7 +48,7 @@ def test_ovw002_layout_shows_every_headline_with_unit_and_period(demo_client, ov
         page = _text(overview.layout())
     for ind in views.headline_indicators():
         assert ind.name in page
-    for part in ("亿元", "2026年1—10月", "2026年第三季度", "同比", "时间进度", "演示数据", "需关注"):
+    for part in ("亿元", "2026年1—10月", "2026年前三季度", "同比", "时间进度", "演示数据", "需关注"):
         assert part in page, part
 
 
