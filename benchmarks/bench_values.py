@@ -2,9 +2,13 @@
 
 Builds, once, a store with the real Guangdong hierarchy (26,842 villages) and synthetic
 village-level observations for a ``sum`` and a ``ratio`` indicator over two months, then prints
-p50/p95 in milliseconds. SQLite always; PostgreSQL too when COCKPIT_TEST_DATABASE_URL is set
-(schema ``bench_values``, reused). ``--store URL --sum CODE --ratio CODE --period P`` times an
-existing store instead (e.g. the demo store), without building anything.
+p50/p95 in milliseconds, read from the stored partials (``rollup_partial``, the normal path) and
+computed from the observations (the path taken while the partials are stale). It also prints
+what keeping the partials current costs: the full rebuild, and one write of a form with a value
+for each of 湛江's 1,992 villages (``write_observations``) with and without the partial refresh.
+SQLite always; PostgreSQL too when COCKPIT_TEST_DATABASE_URL is set (schema ``bench_values``,
+reused). ``--store URL --sum CODE --ratio CODE --period P`` times an existing store instead
+(e.g. the demo store), without building anything.
 
     .venv/bin/python benchmarks/bench_values.py [--runs 30]
 """
@@ -20,12 +24,14 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 
 from data_access import store, values
 from data_access.cache import clear
+from data_access.observations import refresh_statistics, write_observations
 from data_access.regions import load_regions
-from data_access.schema import indicator, observation, region
+from data_access.rollup import rebuild_partials
+from data_access.schema import indicator, observation, region, rollup_partial
 from data_access.scope import Scope
 from data_access.settings import get_settings
 
@@ -121,13 +127,48 @@ def build(url: str) -> None:
             conn.execute(insert(observation), rows[start : start + 20000])
         store.set_meta(conn, "bench_values", "1")
         store.bump_version(conn)
-    if store.engine().dialect.name == "postgresql":  # fresh tables have no statistics yet
-        with store.engine().begin() as conn:
-            conn.exec_driver_sql("ANALYZE region_closure")
-            conn.exec_driver_sql("ANALYZE observation")
+    refresh_statistics()  # PostgreSQL: fresh tables have no statistics yet
     print(
         f"  built store: {len(villages)} villages, {len(rows)} observations in {time.perf_counter() - started:.1f} s"
     )
+    began = time.perf_counter()
+    with store.engine().begin() as conn:
+        rebuild_partials(conn)
+        n = conn.execute(select(func.count()).select_from(rollup_partial)).scalar()
+    print(f"  rebuilt the stored partials: {n} rows in {time.perf_counter() - began:.2f} s")
+
+
+def write_cost(runs: int) -> None:
+    """One form: a revised ``bench_num`` for each of 湛江's villages, with and without the refresh."""
+    with store.engine().connect() as conn:
+        villages = (
+            conn.execute(select(region.c.code).where(region.c.level == 5, region.c.code.like("4408%")))
+            .scalars()
+            .all()
+        )
+    for label, current in (("partials current (refreshed)", True), ("partials stale (no refresh)", False)):
+        if current:
+            with store.engine().begin() as conn:
+                rebuild_partials(conn)
+        else:
+            with store.engine().begin() as conn:
+                store.bump_version(conn)  # stale: the write skips the refresh
+        times = []
+        for run in range(runs):
+            rows = [
+                {"indicator": "bench_num", "region": code, "period": PERIODS[-1], "value": 1 + (run + i) % 50}
+                for i, code in enumerate(villages)
+            ]
+            began = time.perf_counter()
+            write_observations(rows, source="bench", reported_by="bench")
+            times.append((time.perf_counter() - began) * 1000)
+        assert values._snapshot().rolled is current
+        print(
+            f"  write of {len(villages)} revised values, {label}: "
+            f"p50 {statistics.median(times):.0f} ms over {runs} runs"
+        )
+    with store.engine().begin() as conn:
+        rebuild_partials(conn)
 
 
 def timed(fn, runs: int) -> tuple[float, float, float]:
@@ -149,26 +190,37 @@ def timed(fn, runs: int) -> tuple[float, float, float]:
     )
 
 
+def scanning(on: bool) -> None:
+    """Make this process compute from the observations (on) or read the partials when current."""
+    snap = values._snapshot()
+    fresh = store.get_meta(store.ROLLUP_VERSION) == str(snap.regions.version)
+    values._LOCAL["snap"] = values._Snapshot(snap.regions, snap.indicators, fresh and not on)
+
+
 def report(label: str, indicators: list[str], period: str, runs: int) -> None:
-    """Print the figures for 湛江 and the province, one line per indicator."""
+    """Print the figures for 湛江 and the province, one line per indicator and path."""
     values.local_region_index()  # warm the per-version snapshot once, as a running server has it
     for root in ("440800", "440000"):
         scope = Scope.of(root)
         for code in indicators:
-            values.children_values.uncached(code, root, period, scope)  # warm connections / pages
-            p50, p95, cpu = timed(
-                lambda c=code, s=scope, r=root: values.children_values.uncached(c, r, period, s), runs
-            )
+            for path in ("partials", "scan"):
+                scanning(path == "scan")
+                fn = values.children_values.uncached
+                fn(code, root, period, scope)  # warm connections / pages
+                p50, p95, cpu = timed(lambda c=code, s=scope, r=root, f=fn: f(c, r, period, s), runs)
+                print(
+                    f"  {label:10} {root} {code:10} {path:8} uncached p50 {p50:7.2f} ms "
+                    f"p95 {p95:7.2f} ms (cpu p50 {cpu:6.2f} ms)"
+                )
+            scanning(False)
             values.children_values(code, root, period, scope)
             c50, c95, _ = timed(
                 lambda c=code, s=scope, r=root: values.children_values(c, r, period, s), runs * 5
             )
             parent, kids = values.children_values(code, root, period, scope)
             print(
-                f"  {label:10} {root} {code:12} {len(kids):3} children "
-                f"{parent.reported}/{parent.expected} reported | uncached p50 {p50:7.2f} ms p95 {p95:7.2f} ms "
-                f"(cpu p50 {cpu:6.2f} ms)"
-                f" | cached p50 {c50:6.3f} ms p95 {c95:6.3f} ms"
+                f"  {label:10} {root} {code:10} cached   p50 {c50:7.3f} ms p95 {c95:7.3f} ms | "
+                f"{len(kids)} children, {parent.reported}/{parent.expected} reported"
             )
 
 
@@ -201,6 +253,7 @@ def main() -> None:
         build(url)
         clear()
         report(label, [args.sum, args.ratio], args.period, args.runs)
+        write_cost(max(3, args.runs // 10))
         store.engine().dispose()
 
 

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "data_access.serve_cmd",  # cockpit serve
     "geo.cli",  # cockpit geo build|import
     "data_access.users",  # cockpit user add|list|disable|passwd|token
+    "data_access.rollup",  # cockpit rollups
 ]
 
 

@@ -24,6 +24,7 @@ from .demo_local import generate_govnet, generate_programme, generate_services, 
 from .demo_people import generate_contacts
 from .errors import NotFound
 from .observations import refresh_statistics
+from .rollup import rebuild_partials
 from .schema import (
     contact,
     data_sharing,
@@ -33,6 +34,7 @@ from .schema import (
     region,
     reporting_period,
     reporting_task,
+    rollup_partial,
     submission,
     target,
     video_resource,
@@ -53,6 +55,7 @@ DEMO_TABLES = [
     contact,
     video_resource,
     data_sharing,
+    rollup_partial,
 ]
 
 
@@ -158,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
         counts = generate(conn, root12, seed)
         n_regions = conn.execute(select(func.count()).select_from(region)).scalar()
     refresh_statistics()  # PostgreSQL plans the rollups from statistics; a bulk load leaves none
+    with engine.begin() as conn:
+        rebuild_partials(conn)  # the stored partials province/city/county figures are read from
     print(
         f"演示数据已生成：根地区 {root12}，地区 {n_regions} 个，指标 {len(CATALOGUE)} 个，"
         f"观测值 {counts.get('observation', 0)} 条，用时 {time.perf_counter() - started:.1f} 秒"

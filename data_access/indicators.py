@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from . import store
 from .cache import versioned
@@ -40,6 +40,7 @@ __all__ = [
     "catalogue",
     "get_indicator",
     "list_indicators",
+    "read_catalogue",
     "lookup",
 ]
 
@@ -81,14 +82,18 @@ class Indicator:
 _COLUMNS = [f.name for f in fields(Indicator)]
 
 
-@versioned
-def _catalogue() -> dict[str, Indicator]:
+def read_catalogue(conn: Connection) -> dict[str, Indicator]:
+    """Every indicator by code, in ``sort_order``, read on the caller's connection (no cache)."""
     stmt = select(*[indicator_table.c[name] for name in _COLUMNS]).order_by(
         indicator_table.c.sort_order, indicator_table.c.code
     )
+    return {row.code: Indicator(*row[:-1], bool(row[-1])) for row in conn.execute(stmt).all()}
+
+
+@versioned
+def _catalogue() -> dict[str, Indicator]:
     with store.engine().connect() as conn:
-        rows = conn.execute(stmt).all()
-    return {row.code: Indicator(*row[:-1], bool(row[-1])) for row in rows}
+        return read_catalogue(conn)
 
 
 def get_indicator(code: object) -> Indicator:

@@ -22,6 +22,7 @@ from .errors import CockpitError, InvalidInput, ValidationError
 from .indicators import LEVEL_SHORT, Indicator, get_indicator, lookup
 from .periods import parse_period
 from .regions import RegionIndex
+from .rollup import update_partials
 from .schema import observation, observation_history
 from .scope import Scope
 from .values import local_indicators, local_region_index
@@ -254,7 +255,9 @@ def write_observations(
                 ],
             )
         if fresh or changed:
-            store.bump_version(conn, now)
+            version = store.bump_version(conn, now)
+            touched = {(r.indicator, r.period) for r in fresh} | {(r.indicator, r.period) for _, r in changed}
+            update_partials(conn, touched, version - 1)
     if len(fresh) >= ANALYZE_AFTER:
         refresh_statistics()
     return WriteReport(len(fresh), len(changed), len(checked) - len(fresh) - len(changed))

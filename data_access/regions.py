@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,8 @@ class RegionIndex:
     """All regions of the store in memory (≈29k at province scale): parents, children, names."""
 
     def __init__(self, regions: list[Region]):
+        self.version = 0  # the data version it was read at (set by ``region_index``)
+        self._unit_counts: dict[int, dict[str, int]] = {}
         self.by_code = {r.code: r for r in regions}
         self.children: dict[str, list[Region]] = {}
         for r in sorted(regions, key=lambda r: r.code):
@@ -128,6 +131,32 @@ class RegionIndex:
             for r in regions
             if r.level == 2 and any(k.level == 4 for k in self.children.get(r.code, []))
         )
+
+    def expected_units(self, ancestors: Iterable[str], levels: Iterable[int]) -> dict[tuple[str, int], int]:
+        """Units at each of ``levels`` under each ancestor (itself included), where there are any.
+
+        A unit is a region of that level; at the county level (3) also a county-less city, which
+        reports county figures itself (``rollup.units_sql``, the same rule in SQL). Counted once
+        per level and data version, bottom-up over the whole index.
+        """
+        out = {}
+        for level in levels:
+            counts = self._unit_counts.get(level)
+            if counts is None:
+                counts = self._unit_counts[level] = self._count_units(level)
+            out.update({(a, level): counts[a] for a in ancestors if counts.get(a)})
+        return out
+
+    def _count_units(self, level: int) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in sorted(self.by_code.values(), key=lambda r: -r.level):
+            if r.level > level:
+                continue
+            own = counts.get(r.code, 0) + (r.level == level or (level == 3 and r.code in self.countyless))
+            counts[r.code] = own
+            if r.parent and own:
+                counts[r.parent] = counts.get(r.parent, 0) + own
+        return counts
 
     def get(self, code12: str) -> Region:
         try:
@@ -157,7 +186,9 @@ def region_index() -> RegionIndex:
     key = (str(store.engine().url), store.data_version())
     entry = _LOCAL.get("index")
     if entry is None or entry[0] != key:
-        entry = (key, _load_index())
+        index = _load_index()
+        index.version = key[1]
+        entry = (key, index)
         _LOCAL["index"] = entry  # one assignment: a concurrent reader sees the old or the new pair
     return entry[1]
 

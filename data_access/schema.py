@@ -106,6 +106,24 @@ observation = Table(
     CheckConstraint("status IN ('reported','revised','estimated')", name="status"),
 )
 
+# Precomputed partial aggregates (rollup.py) of each indicator over the lowest-level units under
+# each ancestor at province, city or county level: the same figures ``rollup.single``/``pairs``
+# compute from observations, kept in step by every observation write (``meta.rollup_version``
+# says at which data version they last matched; a stale table is never read).
+rollup_partial = Table(
+    "rollup_partial",
+    metadata,
+    Column("indicator_code", String(32), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("ancestor", CODE, nullable=False),
+    Column("reported", Integer, nullable=False),
+    Column("total", Float, nullable=False),
+    Column("base", Float, nullable=False),
+    Column("lo", Float),
+    Column("hi", Float),
+    PrimaryKeyConstraint("indicator_code", "period", "ancestor"),
+)
+
 # Every value an observation had before it was revised.
 observation_history = Table(
     "observation_history",

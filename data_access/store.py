@@ -86,12 +86,26 @@ def data_version() -> int:
     return int(get_meta("data_version", "0"))
 
 
-def bump_version(conn: Connection, as_of: datetime | None = None) -> int:
-    """Increase the data version inside the writing transaction; record the as-of time."""
+# The data version at which the precomputed rollup partials (``rollup_partial``) last matched the
+# observations; any other value means they are stale and are not read.
+ROLLUP_VERSION = "rollup_version"
+
+
+def bump_version(
+    conn: Connection, as_of: datetime | None = None, *, observations_changed: bool = True
+) -> int:
+    """Increase the data version inside the writing transaction; record the as-of time.
+
+    A write that changed no observation (boundaries, say) passes ``observations_changed=False``
+    so that partials which matched before still count as fresh; any other bump leaves them stale
+    until :func:`rollup.update_partials` or :func:`rollup.rebuild_partials` brings them in step.
+    """
     current = int(get_meta("data_version", "0", conn=conn))
     if current == 0 and get_meta("data_version", None, conn=conn) is None:
         set_meta(conn, "data_version", "1")
     else:
         conn.execute(update(meta).where(meta.c.key == "data_version").values(value=str(current + 1)))
     set_meta(conn, "updated_at", (as_of or datetime.now()).isoformat(timespec="seconds"))
+    if not observations_changed and get_meta(ROLLUP_VERSION, None, conn=conn) == str(current):
+        set_meta(conn, ROLLUP_VERSION, str(current + 1))
     return current + 1

@@ -27,9 +27,8 @@ from .periods import Period, parse_period, period_for
 from .regions import Region, RegionIndex, region_index
 from .rollup import Acc as _Acc
 from .rollup import combine as _combine
-from .rollup import expected_units as _expected
 from .rollup import finish as _finish
-from .rollup import gather as _gather
+from .rollup import gather as _gather_partials
 from .rollup import targets as _targets
 from .rollup import unit_clause as _unit_clause
 from .schema import observation, region_closure
@@ -83,6 +82,7 @@ class Ranked:
 class _Snapshot:
     regions: RegionIndex
     indicators: dict[str, Indicator]
+    rolled: bool  # the stored rollup partials match this data version (see rollup.py)
 
 
 _LOCAL: dict[str, _Snapshot] = {}
@@ -97,9 +97,24 @@ def _snapshot() -> _Snapshot:
     index = region_index()
     snap = _LOCAL.get("snap")
     if snap is None or snap.regions is not index:
-        snap = _Snapshot(index, catalogue(cached=False))
+        rolled = store.get_meta(store.ROLLUP_VERSION) == str(index.version)
+        snap = _Snapshot(index, catalogue(cached=False), rolled)
         _LOCAL["snap"] = snap
     return snap
+
+
+def _current() -> _Snapshot:
+    """The snapshot the running call's :func:`_context` (or :func:`_snapshot`) just checked.
+
+    Saves the data-version query a second :func:`_snapshot` would make; any snapshot stored is
+    a consistent (index, catalogue, freshness) triple, so a newer one is as good.
+    """
+    return _LOCAL.get("snap") or _snapshot()
+
+
+def _gather(conn: Connection, inds: list[Indicator], ancestors: list[str], periods: list[str], expected=None):
+    """:func:`rollup.gather`, reading stored partials when they match the current data version."""
+    return _gather_partials(conn, inds, ancestors, periods, expected, rolled=_current().rolled)
 
 
 def local_region_index() -> RegionIndex:
@@ -201,7 +216,7 @@ def region_value(indicator: str, region: str, period: str, scope: Scope) -> Valu
         return Value(reg.code, reg.name, None, 0, 0)
     with store.engine().connect() as conn:
         accs = _gather(conn, [ind], [reg.code], [per.text])
-        expected = _expected(conn, [reg.code], {ind.lowest_level})
+        expected = _current().regions.expected_units([reg.code], {ind.lowest_level})
     return _value(ind, reg, accs.get((ind.code, reg.code, per.text)), expected)
 
 
@@ -213,11 +228,11 @@ def children_values(indicator: str, parent: str, period: str, scope: Scope) -> t
         InvalidInput: the children lie below the indicator's lowest level (or there are none).
     """
     ind, reg, per = _context(indicator, parent, period, scope)
-    kids = _drill_children(ind, reg, _snapshot().regions)
+    kids = _drill_children(ind, reg, _current().regions)
     codes = [k.code for k in kids]
     with store.engine().connect() as conn:
         accs = _gather(conn, [ind], codes, [per.text])
-        expected = _expected(conn, codes, {ind.lowest_level})
+        expected = _current().regions.expected_units(codes, {ind.lowest_level})
     parts = [accs.get((ind.code, k.code, per.text)) for k in kids]
     values = [_value(ind, k, part, expected) for k, part in zip(kids, parts, strict=True)]
     total = _combine(parts)
@@ -237,11 +252,11 @@ def descendant_values(indicator: str, region: str, level: int, period: str, scop
     ind, reg, per = _context(indicator, region, period, scope)
     if not reg.level <= level <= ind.lowest_level:
         raise InvalidInput(f"{ind.name}无法按{LEVEL_SHORT.get(level, level)}级列出{reg.name}的下级地区")
-    units = _units_at(_snapshot().regions, reg, level)
+    units = _units_at(_current().regions, reg, level)
     codes = [u.code for u in units]
     with store.engine().connect() as conn:
         accs = _gather(conn, [ind], codes, [per.text]) if codes else {}
-        expected = _expected(conn, codes, {ind.lowest_level}) if codes else {}
+        expected = _current().regions.expected_units(codes, {ind.lowest_level}) if codes else {}
     return [_value(ind, u, accs.get((ind.code, u.code, per.text)), expected) for u in units]
 
 
@@ -431,7 +446,7 @@ def _sibling_ranks(
         return {}
     codes = [s.code for s in regions.children.get(reg.parent, []) if s.level == reg.level]
     sibs = [regions.get(code) for code in codes]
-    expected = _expected(conn, codes, {i.lowest_level for i in inds})
+    expected = regions.expected_units(codes, {i.lowest_level for i in inds})
     accs = _gather(conn, inds, codes, sorted({p.text for p in pers.values()}), expected)
     ranks = {}
     for ind in inds:
@@ -459,7 +474,7 @@ def region_profile(region: str, period: str, scope: Scope) -> list[dict]:
         return []
     with store.engine().connect() as conn:
         goals = _targets(conn, [i.code for i in inds], reg.code, {p.year for p in pers.values()})
-        expected = _expected(conn, [reg.code], {i.lowest_level for i in inds})
+        expected = snap.regions.expected_units([reg.code], {i.lowest_level for i in inds})
         accs = _profile_figures(conn, inds, reg.code, pers, goals, expected)
         ranks = _sibling_ranks(conn, inds, reg, pers, scope, snap.regions)
     return [_profile_row(ind, reg, pers[ind.code], accs, expected, goals, ranks) for ind in inds]

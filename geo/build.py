@@ -92,7 +92,7 @@ def ensure_boundaries(root_code: object) -> None:
         again = storage.boundary_flags(conn, new)  # another process may have built them meanwhile
         storage.write_boundaries(conn, [b for c, b in new.items() if c not in again])
         regions.set_points(conn, points)
-        store.bump_version(conn)
+        store.bump_version(conn, observations_changed=False)
 
 
 def boundary_counts(root_code: object) -> dict[str, int]:

@@ -249,7 +249,7 @@ def import_file(path: str | Path, level: str | int, code_field: str | None = Non
             {b.code: representative_point(b.geometry) for b in children}
             | {c: representative_point(g) for c, g in matched.items()},
         )
-        store.bump_version(conn)
+        store.bump_version(conn, observations_changed=False)
         flags = storage.boundary_flags(conn, known)
     report.still_schematic = sorted(c for c, schematic in flags.items() if schematic)
     report.redrawn_children = len(children)

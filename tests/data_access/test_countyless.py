@@ -8,11 +8,11 @@ on D itself, as the demo generator and the statistics offices do.
 from datetime import datetime
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
-from data_access import regions, store, values
+from data_access import regions, rollup, store, values
 from data_access.errors import InvalidInput
-from data_access.rollup import expected_units
+from data_access.rollup import rebuild_partials
 from data_access.schema import indicator, observation
 from data_access.scope import Scope
 
@@ -84,8 +84,9 @@ OBS = {
 }
 
 
-@pytest.fixture
-def data(configured):
+@pytest.fixture(params=["scan", "partials"])
+def data(request, configured):
+    """Every test runs on figures computed from observations and on the stored partials."""
     rows = [
         dict(zip(("code", "name", "level", "parent", "kind"), map(str, r), strict=True)) for r in HIERARCHY
     ]
@@ -105,6 +106,9 @@ def data(configured):
             ],
         )
         store.bump_version(conn)
+        if request.param == "partials":
+            rebuild_partials(conn)
+    assert values._snapshot().rolled is (request.param == "partials")
     return configured
 
 
@@ -152,12 +156,11 @@ def test_cl003_other_levels_unchanged(data):
     assert [figures(k) for k in kids] == [(D1, 3.0, 1, 1), (D2, 4.0, 1, 1)]
     # City-level indicator: D counts once, as a city.
     assert figures(values.region_value("city_units", P, "2026-03", PROVINCE)) == (P, 12.0, 2, 2)
-    with store.engine().connect() as conn:
-        assert expected_units(conn, [P, C, D], {2, 3, 4}) == {
-            (P, 2): 2, (P, 3): 3, (P, 4): 4,
-            (C, 2): 1, (C, 3): 2, (C, 4): 2,
-            (D, 2): 1, (D, 3): 1, (D, 4): 2,
-        }  # fmt: skip
+    assert values.local_region_index().expected_units([P, C, D], {2, 3, 4}) == {
+        (P, 2): 2, (P, 3): 3, (P, 4): 4,
+        (C, 2): 1, (C, 3): 2, (C, 4): 2,
+        (D, 2): 1, (D, 3): 1, (D, 4): 2,
+    }  # fmt: skip
 
 
 def test_cl004_drill_into_countyless_city(data):
@@ -182,6 +185,21 @@ def test_cl005_real_countyless_cities(configured):
             regions.load_regions(conn, city)
         store.bump_version(conn)
     province = "440000000000"
-    with store.engine().connect() as conn:
-        units = expected_units(conn, [province, "441900000000", "440800000000"], {3})
+    loaded = values.local_region_index()
+    units = loaded.expected_units([province, "441900000000", "440800000000"], {3})
     assert units == {(province, 3): 1 + 1 + 9, ("441900000000", 3): 1, ("440800000000", 3): 9}
+    # The whole province: the counts agree with the closure table (the rule rollups use in SQL).
+    ancestors = [r.code for r in index.by_code.values() if r.level <= 4]
+    wanted = set(ancestors)
+    counted = index.expected_units(ancestors, {2, 3, 4, 5})
+    with store.engine().begin() as conn:
+        regions.load_regions(conn, "440000")
+        sql = f"""
+            SELECT c.ancestor, c.descendant_level, COUNT(*) FROM region_closure c
+            WHERE c.descendant_level IN (2, 4, 5) GROUP BY c.ancestor, c.descendant_level
+            UNION ALL
+            SELECT c.ancestor, 3, COUNT(*) FROM region_closure c
+            WHERE {rollup.units_sql(3)} GROUP BY c.ancestor"""
+        by_sql = {(a, int(level)): int(n) for a, level, n in conn.execute(text(sql)) if a in wanted}
+    assert counted == by_sql
+    assert counted[(province, 5)] == 26_842 and counted[(province, 3)] == 122 + 2  # with 东莞, 中山

@@ -6,6 +6,7 @@ from sqlalchemy import func, insert, select
 from data_access import store, values
 from data_access.errors import InvalidInput, OutOfScope, ValidationError
 from data_access.observations import WriteReport, history, write_observations
+from data_access.rollup import rebuild_partials
 from data_access.schema import indicator, observation, observation_history
 from data_access.scope import Scope
 
@@ -47,14 +48,18 @@ INDICATORS = [
 ]
 
 
-@pytest.fixture
-def catalogue(tiny_store):
+@pytest.fixture(params=["scan", "partials"])
+def catalogue(request, tiny_store):
+    """With "partials" the (empty) stored partials start current, so every write must keep them so."""
     with store.engine().begin() as conn:
         conn.execute(
             insert(indicator), [{**BASE, "sort_order": n, **row} for n, row in enumerate(INDICATORS)]
         )
         store.bump_version(conn)
-    return tiny_store
+        if request.param == "partials":
+            rebuild_partials(conn)
+    yield tiny_store
+    assert values._snapshot().rolled is (request.param == "partials")
 
 
 def count(table) -> int:

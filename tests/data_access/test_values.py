@@ -13,6 +13,7 @@ from data_access import store, values
 from data_access.cache import init_cache
 from data_access.errors import InvalidInput, NotFound, OutOfScope
 from data_access.regions import insert_regions
+from data_access.rollup import rebuild_partials
 from data_access.schema import indicator, observation, target
 from data_access.scope import Scope
 
@@ -103,19 +104,27 @@ def add_observations(conn, code: str, by_period: dict) -> None:
     conn.execute(insert(observation), rows)
 
 
-@pytest.fixture
-def data(tiny_store):
+def load_data(conn) -> None:
+    """Indicators, observations and targets of this module (no version bump)."""
+    conn.execute(insert(indicator), [{**BASE, "sort_order": n, **row} for n, row in enumerate(INDICATORS)])
+    for code, by_period in OBS.items():
+        add_observations(conn, code, by_period)
+    conn.execute(
+        insert(target),
+        [dict(zip(("indicator_code", "region_code", "year", "value"), t, strict=True)) for t in TARGETS],
+    )
+
+
+@pytest.fixture(params=["scan", "partials"])
+def data(request, tiny_store):
+    """The tiny store's data; every test runs twice: figures computed from the observations, and
+    read from the stored partials (``rollup_partial``) that observation writes keep in step."""
     with store.engine().begin() as conn:
-        conn.execute(
-            insert(indicator), [{**BASE, "sort_order": n, **row} for n, row in enumerate(INDICATORS)]
-        )
-        for code, by_period in OBS.items():
-            add_observations(conn, code, by_period)
-        conn.execute(
-            insert(target),
-            [dict(zip(("indicator_code", "region_code", "year", "value"), t, strict=True)) for t in TARGETS],
-        )
+        load_data(conn)
         store.bump_version(conn)
+        if request.param == "partials":
+            rebuild_partials(conn)
+    assert values._snapshot().rolled is (request.param == "partials")
     return tiny_store
 
 
