@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import insert
 
@@ -12,42 +10,10 @@ from data_access.catalogue_view import catalogue_rows, filter_rows
 from data_access.errors import OutOfScope
 from data_access.schema import indicator, observation
 from data_access.scope import Scope
+from tests.data_access.rows import indicator_row, observation_row
 
 SCOPE = Scope("990100000000")
 TOWNS = ["990101001000", "990101002000", "990102001000"]
-
-
-def _indicator(code, name, unit, theme, definition, dept, level, order):
-    return {
-        "code": code,
-        "name": name,
-        "unit": unit,
-        "theme": theme,
-        "definition": definition,
-        "source_dept": dept,
-        "frequency": "month",
-        "value_type": "flow",
-        "aggregation": "sum",
-        "factor": 1.0,
-        "direction": 1,
-        "decimals": 1,
-        "lowest_level": level,
-        "sort_order": order,
-        "headline": False,
-    }
-
-
-def _obs(code, region, period, value):
-    return {
-        "indicator_code": code,
-        "region_code": region,
-        "period": period,
-        "value": value,
-        "status": "reported",
-        "source": "test",
-        "reported_at": datetime(2026, 11, 1),
-        "reported_by": "t",
-    }
 
 
 @pytest.fixture
@@ -56,15 +22,35 @@ def catalogue_store(tiny_store):
         conn.execute(
             insert(indicator),
             [
-                _indicator("t_sum", "测试金额", "万元", "economy", "本月测试金额合计。", "统计局", 4, 10),
-                _indicator(
-                    "t_vil", "村级计数", "个", "services", "每村计 1。", "政务服务和数据管理局", 5, 20
+                indicator_row(
+                    "t_sum",
+                    "测试金额",
+                    "万元",
+                    definition="本月测试金额合计。",
+                    lowest_level=4,
+                    sort_order=10,
+                ),
+                indicator_row(
+                    "t_vil",
+                    "村级计数",
+                    "个",
+                    theme="services",
+                    definition="每村计 1。",
+                    source_dept="政务服务和数据管理局",
+                    lowest_level=5,
+                    sort_order=20,
                 ),
             ],
         )
-        rows = [_obs("t_sum", t, "2026-09", 1.0) for t in TOWNS]
-        rows += [_obs("t_sum", "990101001000", "2026-10", 2.0), _obs("t_sum", "990102001000", "2026-10", 3.0)]
-        rows += [_obs("t_vil", v, "2026-08", 1.0) for v in ("990101001001", "990101002001", "990102001001")]
+        rows = [observation_row("t_sum", t, "2026-09", 1.0) for t in TOWNS]
+        rows += [
+            observation_row("t_sum", "990101001000", "2026-10", 2.0),
+            observation_row("t_sum", "990102001000", "2026-10", 3.0),
+        ]
+        rows += [
+            observation_row("t_vil", v, "2026-08", 1.0)
+            for v in ("990101001001", "990101002001", "990102001001")
+        ]
         conn.execute(insert(observation), rows)
         store.bump_version(conn)
     return tiny_store

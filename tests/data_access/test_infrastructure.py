@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import insert
 
@@ -19,6 +17,7 @@ from data_access.infrastructure import (
 )
 from data_access.schema import data_sharing, observation, video_resource
 from data_access.scope import Scope
+from tests.data_access.rows import observation_row
 
 CITY, A, B = "990100000000", "990101000000", "990102000000"
 SCOPE = Scope(CITY)
@@ -140,16 +139,7 @@ def test_infra006_regions_outside_the_scope_are_refused(infra_store):
 
 
 def _obs(code, region, value):
-    return {
-        "indicator_code": code,
-        "region_code": region,
-        "period": "2026-10",
-        "value": value,
-        "status": "reported",
-        "source": "test",
-        "reported_at": datetime(2026, 11, 1),
-        "reported_by": "t",
-    }
+    return observation_row(code, region, "2026-10", value)
 
 
 @pytest.fixture
