@@ -35,3 +35,15 @@ def test_sto001_two_stores_same_version_do_not_share_cache(tmp_path):
     assert len(regions.region_index().by_code) == len(TINY_REGIONS)
     store.configure(b)
     store.engine().dispose()
+
+
+def test_sto002_migrations_build_exactly_the_declared_schema(configured):
+    """Every table, column, index and key of schema.py comes from an Alembic migration (both backends)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from data_access.schema import metadata
+
+    with store.engine().connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
