@@ -9,11 +9,11 @@ from functools import cached_property
 from itertools import repeat
 
 import numpy as np
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table
 
 from .catalogue import BY_CODE
-from .schema import observation, region
-from .scope import prefix_of
+from .regions import read_regions
+from .schema import observation
 
 CHUNK = 10_000
 SOURCE, REPORTED_BY = "demo", "演示数据生成器"
@@ -83,19 +83,7 @@ class Units:
     @classmethod
     def load(cls, conn: Connection, root12: str) -> Units:
         """Read the subtree of ``root12`` (root included) from the region table."""
-        rows = conn.execute(
-            select(
-                region.c.code,
-                region.c.name,
-                region.c.level,
-                region.c.parent_code,
-                region.c.kind,
-                region.c.lon,
-                region.c.lat,
-            )
-            .where(region.c.code.like(prefix_of(root12) + "%"))
-            .order_by(region.c.code)
-        ).all()
+        rows = read_regions(conn, root12)
         codes: dict[int, list[str]] = {lv: [] for lv in range(1, 6)}
         for r in rows:
             codes[r.level].append(r.code)
@@ -104,7 +92,7 @@ class Units:
             codes,
             {r.code: r.name for r in rows},
             {r.code: r.kind for r in rows},
-            {r.code: r.parent_code for r in rows},
+            {r.code: r.parent for r in rows},
             {r.code: (r.lon, r.lat) for r in rows},
         )
 

@@ -193,20 +193,18 @@ def region_index() -> RegionIndex:
     return entry[1]
 
 
+def read_regions(conn: Connection, root12: str | None = None) -> list[Region]:
+    """Regions of the store by code: all of them, or the subtree of ``root12`` (root included)."""
+    r = region.c
+    stmt = select(r.code, r.name, r.level, r.parent_code, r.kind, r.lon, r.lat).order_by(r.code)
+    if root12 is not None:
+        stmt = stmt.where(r.code.like(prefix_of(root12) + "%"))
+    return [Region(*row) for row in conn.execute(stmt)]
+
+
 def _load_index() -> RegionIndex:
     with store.engine().connect() as conn:
-        rows = conn.execute(
-            select(
-                region.c.code,
-                region.c.name,
-                region.c.level,
-                region.c.parent_code,
-                region.c.kind,
-                region.c.lon,
-                region.c.lat,
-            )
-        ).all()
-    return RegionIndex([Region(*r) for r in rows])
+        return RegionIndex(read_regions(conn))
 
 
 def get_region(code: object, scope: Scope) -> Region:
