@@ -15,6 +15,7 @@ from components.format import (
     fmt_share,
     value_parts,
 )
+from components.targets import target_is_level
 
 
 class HeadlineLike(Protocol):
@@ -129,7 +130,7 @@ def headline_card(h: HeadlineLike, href: str | None = None) -> html.Div:
         period_text=fmt_covered(h.period, h.cumulative),
         change=h.change,
         # A rate's target is a level: time schedule (时间进度) does not apply; the summary says it.
-        progress=None if h.unit.strip() == "%" else h.progress,
+        progress=None if target_is_level(h.unit) else h.progress,
         reported=h.reported,
         expected=h.expected,
         direction=h.direction,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from components.format import QUARTERS_TO_DATE, fmt_value
+from components.targets import target_is_level
 
 _QUARTER = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 _SCOPE_WORD = {1: "省", 2: "市", 4: "镇", 5: "村"}
@@ -163,5 +164,8 @@ def summary_sentence(f: Figures) -> str:
         # Otherwise compare growth rates, as statistical bulletins do: 增速高于全省.
         parts.append(comparison_clause(f.change.value, f.parent_change.value, f.parent_label) or "")
     sentence = "，".join(p for p in parts if p)
-    progress = target_clause(f.progress, f.decimals) if f.unit.strip() == "%" else progress_clause(f.progress)
+    # A rate's target is a level to reach; an amount's is judged against 时间进度 (components.targets).
+    progress = (
+        target_clause(f.progress, f.decimals) if target_is_level(f.unit) else progress_clause(f.progress)
+    )
     return f"{sentence}；{progress}。" if progress else f"{sentence}。"

@@ -11,8 +11,8 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from components.attention import AttentionItem, attention_list
-from components.format import fmt_completeness, fmt_gap, fmt_period
+from components.attention import AttentionItem, attention_list, target_item, worst_first
+from components.format import fmt_completeness, fmt_period
 from components.kpi import headline_card, kpi_row
 from components.notices import demo_banner, error_notice, info_notice, source_note
 from components.pickers import indicator_picker
@@ -35,17 +35,22 @@ ATTENTION_LIMIT = 8
 
 
 def attention_items(region: str, month: str, scope: Scope) -> list[AttentionItem]:
-    """Headline indicators behind schedule (worst first), then children with low completeness."""
-    behind: list[tuple[float, AttentionItem]] = []
+    """Headline indicators behind their annual target (worst first), then children with low
+    completeness. Amounts are judged against 时间进度, rates against the target level, as on the
+    KPI cards (``components.attention.target_item``)."""
+    behind = []
     for ind in views.headline_indicators():
-        period = period_for(ind.frequency, month)
-        progress = values.target_progress(ind.code, region, period, scope)
-        if progress is not None and progress.gap_pp < 0:
-            text = f"{ind.name}：完成年度目标 {progress.progress:.0%}，{fmt_gap(progress.gap_pp)}"
-            behind.append(
-                (progress.gap_pp, AttentionItem("schedule", text, views.map_href(region, ind.code)))
-            )
-    behind.sort(key=lambda pair: pair[0])
+        h = headline(ind.code, region, month, scope)  # memoized: the KPI cards' own figures
+        item = target_item(
+            name=h.name,
+            unit=h.unit,
+            decimals=h.decimals,
+            direction=h.direction,
+            progress=h.progress,
+            href=views.map_href(region, ind.code),
+        )
+        if item is not None:
+            behind.append(item)
     totals: dict[str, list[Any]] = {}
     for ind in views.headline_indicators():
         try:
@@ -67,7 +72,7 @@ def attention_items(region: str, month: str, scope: Scope) -> list[AttentionItem
         )
         for share, code, name, r, e, ind in low
     ]
-    return ([item for _, item in behind] + lagging)[:ATTENTION_LIMIT]
+    return (worst_first(behind) + lagging)[:ATTENTION_LIMIT]
 
 
 def indicator_panels(indicator: str | None, region: str, month: str, scope: Scope) -> dict[str, Any]:
