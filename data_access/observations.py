@@ -256,7 +256,7 @@ def write_observations(
             )
         if fresh or changed:
             version = store.bump_version(conn, now)
-            touched = {(r.indicator, r.period) for r in fresh} | {(r.indicator, r.period) for _, r in changed}
+            touched = {(r.indicator, r.period, r.region) for r in [*fresh, *(r for _, r in changed)]}
             update_partials(conn, touched, version - 1)
     if len(fresh) >= ANALYZE_AFTER:
         refresh_statistics()

@@ -353,7 +353,7 @@ _FILL_SINGLE = f"""
     SELECT o.indicator_code, o.period, c.ancestor,
            COUNT(*), SUM(o.value), 0.0, MIN(o.value), MAX(o.value)
     FROM observation o CROSS JOIN region_closure c
-    WHERE o.indicator_code IN :codes {{periods}} AND c.descendant = o.region_code
+    WHERE o.indicator_code IN :codes {{periods}} {{within}} AND c.descendant = o.region_code
       AND {{units}} AND {{top}}
     GROUP BY o.indicator_code, o.period, c.ancestor
     """
@@ -362,47 +362,114 @@ _FILL_PAIR = f"""
     SELECT CAST(:code AS VARCHAR(32)), a.period, c.ancestor,
            COUNT(*), SUM({{total}}), SUM(b.value), NULL, NULL
     FROM observation a CROSS JOIN observation b CROSS JOIN region_closure c
-    WHERE a.indicator_code = :first {{periods}}
+    WHERE a.indicator_code = :first {{periods}} {{within}}
       AND b.indicator_code = :second AND b.period = a.period AND b.region_code = a.region_code
       AND c.descendant = a.region_code AND {{units}} AND {{top}}
     GROUP BY a.period, c.ancestor
     """
+# A province's partial is the sum of its cities' (every unit lies under exactly one city, a
+# county-less city being its own county-level unit), so a write need not rescan the province.
+_FILL_FROM_CITIES = f"""
+    INSERT INTO rollup_partial {_COLUMNS}
+    SELECT p.indicator_code, p.period, CAST(:province AS VARCHAR(12)),
+           SUM(p.reported), SUM(p.total), SUM(p.base), MIN(p.lo), MAX(p.hi)
+    FROM rollup_partial p JOIN region r ON r.code = p.ancestor
+    WHERE r.parent_code = :province AND p.indicator_code IN :codes AND p.period IN :periods
+    GROUP BY p.indicator_code, p.period
+    """
 
 
 @functools.cache
-def _fill_statement(template: str, level: int, weighted: bool, by_period: bool) -> TextClause:
+def _fill_statement(template: str, level: int, weighted: bool, by_period: bool, within: bool) -> TextClause:
+    alias = "o" if template is _FILL_SINGLE else "a"
     sql = template.format(
         units=units_sql(level),
         top=_AT_MOST[min(ROLLED_LEVEL, level - 1)],
         total="a.value * b.value" if weighted else "a.value",
-        periods=f"AND {'o' if template is _FILL_SINGLE else 'a'}.period IN :periods" if by_period else "",
+        periods=f"AND {alias}.period IN :periods" if by_period else "",
+        within=(
+            f"AND c.ancestor IN :ancestors AND {alias}.region_code >= :lo AND {alias}.region_code < :hi"
+            if within
+            else ""
+        ),
     )
-    names = [n for n in ("codes", "periods") if f":{n}" in sql]
+    names = [n for n in ("codes", "periods", "ancestors") if f":{n}" in sql]
     return text(sql).bindparams(*(bindparam(n, expanding=True) for n in names))
 
 
-def fill_partials(conn: Connection, inds: Iterable[Indicator], periods: Iterable[str] | None = None) -> None:
-    """Recompute the stored partials of ``inds`` (only for ``periods`` when given)."""
+def fill_partials(
+    conn: Connection,
+    inds: Iterable[Indicator],
+    periods: Iterable[str] | None = None,
+    within: list[str] | None = None,
+) -> None:
+    """Recompute the stored partials of ``inds``: all of them, or for ``periods`` only, and for
+    the ancestors ``within`` only (scanning just their subtrees' observations) when given."""
     inds = [i for i in inds if i.lowest_level > 1]  # a province-level figure needs no rollup
-    if not inds:
+    if not inds or within == []:
         return
     chosen = sorted(set(periods)) if periods is not None else None
     p = rollup_partial.c
     doomed = delete(rollup_partial).where(p.indicator_code.in_([i.code for i in inds]))
-    conn.execute(doomed if chosen is None else doomed.where(p.period.in_(chosen)))
-    extra = {} if chosen is None else {"periods": chosen}
+    if chosen is not None:
+        doomed = doomed.where(p.period.in_(chosen))
+    if within is not None:
+        doomed = doomed.where(p.ancestor.in_(within))
+    conn.execute(doomed)
+    extra: dict = {} if chosen is None else {"periods": chosen}
+    if within is not None:
+        extra.update(ancestors=within, **code_range(within))
     by_level: dict[int, list[str]] = {}
     for ind in inds:
         if ind.aggregation in ("ratio", "weighted_mean"):
             weighted = ind.aggregation == "weighted_mean"
             first, second = (ind.code, ind.weight) if weighted else (ind.numerator, ind.denominator)
-            stmt = _fill_statement(_FILL_PAIR, ind.lowest_level, weighted, chosen is not None)
+            stmt = _fill_statement(
+                _FILL_PAIR, ind.lowest_level, weighted, chosen is not None, within is not None
+            )
             conn.execute(stmt, {"code": ind.code, "first": first, "second": second, **extra})
         else:
             by_level.setdefault(ind.lowest_level, []).append(ind.code)
     for level, codes in by_level.items():
-        stmt = _fill_statement(_FILL_SINGLE, level, False, chosen is not None)
+        stmt = _fill_statement(_FILL_SINGLE, level, False, chosen is not None, within is not None)
         conn.execute(stmt, {"codes": codes, **extra})
+
+
+def _fill_provinces(
+    conn: Connection, inds: list[Indicator], periods: list[str], provinces: list[str]
+) -> None:
+    """Recompute the provinces' partials, from their cities' where every child is a city."""
+    for province in provinces:
+        levels = {
+            lv for (lv,) in conn.execute(select(region.c.level).where(region.c.parent_code == province))
+        }
+        summed = [i for i in inds if i.lowest_level >= 3] if levels == {2} else []
+        scanned = [i for i in inds if i not in summed]
+        fill_partials(conn, scanned, periods, within=[province])
+        if summed:
+            p = rollup_partial.c
+            conn.execute(
+                delete(rollup_partial).where(
+                    p.indicator_code.in_([i.code for i in summed]),
+                    p.period.in_(periods),
+                    p.ancestor == province,
+                )
+            )
+            stmt = text(_FILL_FROM_CITIES).bindparams(
+                bindparam("codes", expanding=True), bindparam("periods", expanding=True)
+            )
+            conn.execute(stmt, {"province": province, "codes": [i.code for i in summed], "periods": periods})
+
+
+def _ancestors(conn: Connection, codes: set[str]) -> set[str]:
+    """Every ancestor at county level or above of the regions ``codes`` (themselves included)."""
+    c = region_closure.c
+    found: set[str] = set()
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), 900):
+        stmt = select(c.ancestor).distinct().where(c.descendant.in_(ordered[start : start + 900]))
+        found.update(a for (a,) in conn.execute(stmt) if level_of(a) <= ROLLED_LEVEL)
+    return found
 
 
 def rebuild_partials(conn: Connection) -> int:
@@ -419,23 +486,34 @@ def rebuild_partials(conn: Connection) -> int:
     return version
 
 
-def update_partials(conn: Connection, touched: Iterable[tuple[str, str]], before: int) -> bool:
-    """Refresh the partials for the (indicator, period) pairs a write touched, inside its transaction.
+def update_partials(conn: Connection, touched: Iterable[tuple[str, str, str]], before: int) -> bool:
+    """Refresh the partials a write changed, inside its transaction.
 
-    ``before`` is the data version the write started from (call after :func:`store.bump_version`).
-    Partials that were already stale stay stale (computing values from observations is correct,
-    only slower); returns whether they are current now.
+    ``touched`` holds the written (indicator, period, region) keys; ``before`` is the data version
+    the write started from (call after :func:`store.bump_version`). Recomputed: the touched
+    indicators and the ratio/weighted-mean indicators built on them, for the touched periods, at
+    the cities and counties above the touched regions (from their subtrees' observations) and the
+    province (from its cities). Partials that were already stale stay stale (figures are then
+    computed from observations: correct, only slower); returns whether they are current now.
     """
     if store.get_meta(store.ROLLUP_VERSION, None, conn=conn) != str(before):
         return False
     touched = set(touched)
-    codes = {code for code, _ in touched}
+    codes = {code for code, _, _ in touched}
+    periods = sorted({period for _, period, _ in touched})
     affected = [
         ind
         for ind in read_catalogue(conn).values()
         if ind.code in codes or ind.numerator in codes or ind.denominator in codes or ind.weight in codes
     ]
-    fill_partials(conn, affected, {period for _, period in touched})
+    above = _ancestors(conn, {region for _, _, region in touched})
+    fill_partials(conn, affected, periods, within=sorted(a for a in above if level_of(a) > 1))
+    _fill_provinces(
+        conn,
+        [i for i in affected if i.lowest_level > 1],
+        periods,
+        sorted(a for a in above if level_of(a) == 1),
+    )
     store.set_meta(conn, store.ROLLUP_VERSION, store.get_meta("data_version", "0", conn=conn) or "0")
     return True
 

@@ -8,12 +8,13 @@ on D itself, as the demo generator and the statistics offices do.
 from datetime import datetime
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 from data_access import regions, rollup, store, values
 from data_access.errors import InvalidInput
+from data_access.observations import write_observations
 from data_access.rollup import rebuild_partials
-from data_access.schema import indicator, observation
+from data_access.schema import indicator, observation, rollup_partial
 from data_access.scope import Scope
 
 P, C, D = "990000000000", "990100000000", "991900000000"
@@ -84,27 +85,30 @@ OBS = {
 }
 
 
-@pytest.fixture(params=["scan", "partials"])
-def data(request, configured):
-    """Every test runs on figures computed from observations and on the stored partials."""
+def load(conn) -> None:
+    """The hierarchy, indicators and observations of this module (no version bump)."""
     rows = [
         dict(zip(("code", "name", "level", "parent", "kind"), map(str, r), strict=True)) for r in HIERARCHY
     ]
     now = datetime(2026, 11, 1)
+    regions.insert_regions(conn, rows)
+    conn.execute(insert(indicator), [{**BASE, "sort_order": n, **row} for n, row in enumerate(INDICATORS)])
+    conn.execute(
+        insert(observation),
+        [
+            {"indicator_code": code, "region_code": r, "period": p, "value": float(v), "reported_at": now}
+            for code, by_period in OBS.items()
+            for p, cells in by_period.items()
+            for r, v in cells.items()
+        ],
+    )
+
+
+@pytest.fixture(params=["scan", "partials"])
+def data(request, configured):
+    """Every test runs on figures computed from observations and on the stored partials."""
     with store.engine().begin() as conn:
-        regions.insert_regions(conn, rows)
-        conn.execute(
-            insert(indicator), [{**BASE, "sort_order": n, **row} for n, row in enumerate(INDICATORS)]
-        )
-        conn.execute(
-            insert(observation),
-            [
-                {"indicator_code": code, "region_code": r, "period": p, "value": float(v), "reported_at": now}
-                for code, by_period in OBS.items()
-                for p, cells in by_period.items()
-                for r, v in cells.items()
-            ],
-        )
+        load(conn)
         store.bump_version(conn)
         if request.param == "partials":
             rebuild_partials(conn)
@@ -203,3 +207,37 @@ def test_cl005_real_countyless_cities(configured):
         by_sql = {(a, int(level)): int(n) for a, level, n in conn.execute(text(sql)) if a in wanted}
     assert counted == by_sql
     assert counted[(province, 5)] == 26_842 and counted[(province, 3)] == 122 + 2  # with 东莞, 中山
+
+
+def partial_rows() -> list[tuple]:
+    with store.engine().connect() as conn:
+        rows = conn.execute(select(rollup_partial).order_by(*rollup_partial.primary_key.columns)).all()
+    return [tuple(round(x, 9) if isinstance(x, float) else x for x in row) for row in rows]
+
+
+def test_cl006_a_write_refreshes_partials_as_a_rebuild_would(configured):
+    """Writes in both cities (revisions, new values, ratio members, every level): the partials the
+    write refreshed equal a full rebuild's, the province's summed from its cities included."""
+    with store.engine().begin() as conn:
+        load(conn)
+        store.bump_version(conn)
+        rebuild_partials(conn)
+    rows = [
+        ("gdp", A, "2026-Q1", 110), ("gdp", D, "2026-Q1", 85), ("gdp", B, "2025-Q1", 40),
+        ("num", D, "2026-Q1", 48), ("den", B, "2026-Q1", 20), ("sat", A, "2026-Q1", 85),
+        ("town_inc", D1, "2026-03", 5), ("town_inc", A1, "2026-03", 2), ("city_units", D, "2026-03", 8),
+    ]  # fmt: skip
+    for chunk in (rows[:3], rows[3:6], rows[6:]):  # three writes, each refreshing its own part
+        write_observations(
+            [{"indicator": i, "region": r, "period": p, "value": v} for i, r, p, v in chunk],
+            source="测试",
+            reported_by="张三",
+        )
+    assert values._snapshot().rolled
+    refreshed = partial_rows()
+    assert ("rate", "2026-Q1", P, 3, 88.0, 170.0, None, None) in refreshed  # A 30/100, B 10/20, D 48/50
+    with store.engine().begin() as conn:
+        rebuild_partials(conn)
+    assert refreshed == partial_rows()
+    parent, kids = values.children_values("gdp", P, "2026-Q1", PROVINCE)
+    assert figures(parent) == (P, 110 + 50 + 85, 3, 3)

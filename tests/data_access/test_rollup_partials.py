@@ -96,7 +96,7 @@ def test_rp003_direct_write_makes_partials_stale_and_figures_stay_right(rolled, 
     # A later write cannot patch a stale table: it stays stale rather than half right.
     with store.engine().begin() as conn:
         version = store.bump_version(conn)
-        assert update_partials(conn, {("inc", "2026-03")}, version - 1) is False
+        assert update_partials(conn, {("inc", "2026-03", V5)}, version - 1) is False
     assert not values._snapshot().rolled
     monkeypatch.setenv("COCKPIT_DATABASE_URL", rolled.database_url)
     monkeypatch.setenv("COCKPIT_INSTANCE_DIR", str(rolled.instance_dir))
