@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 import dash_ag_grid as dag
-from dash import html
+from dash import dcc
 
 from components.format import (
     MISSING,
@@ -108,28 +109,35 @@ def children_grid(
 
 def profile_table(
     rows: Sequence[dict[str, Any]], themes: dict[str, str], *, sibling_word: str = "同级"
-) -> html.Table:
+) -> dcc.Markdown:
     """Every indicator of a region: value, unit, 同比, target progress, rank among siblings, completeness.
 
     ``rows`` are ``data_access.values.region_profile`` dicts; missing keys show as —.
+
+    One component holding the table as HTML (``table.profile``, a ``tr.profile-theme`` per theme,
+    ``data-indicator`` per row), not ~470 ``html.*`` components: Dash's renderer spends a few ms
+    on each component it mounts, a second and more for one region's profile in headless Chromium,
+    on the same thread that draws the map. Every text and attribute is escaped here; nothing in it
+    comes from the browser.
     """
-    head = html.Thead(
-        html.Tr([html.Th(h) for h in ("指标", "数值", "同比", "目标进度", f"{sibling_word}排名", "报送")])
+    head = "".join(
+        _cell("th", h) for h in ("指标", "数值", "同比", "目标进度", f"{sibling_word}排名", "报送")
     )
-    body: list[html.Tr] = []
+    body: list[str] = []
     current_theme = None
     for row in rows:
         theme = row.get("theme")
         if theme != current_theme:
             current_theme = theme
-            body.append(
-                html.Tr(html.Td(themes.get(theme, theme or ""), colSpan=6), className="profile-theme")
-            )
+            theme_cell = _cell("td", themes.get(theme, theme or ""), colspan=6)
+            body.append(f'<tr class="profile-theme">{theme_cell}</tr>')
         body.append(_profile_row(row))
-    return html.Table([head, html.Tbody(body)], className="profile")
+    table = f'<table class="profile"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    # One line, no blank line: Markdown keeps it as a single raw HTML block.
+    return dcc.Markdown(table, dangerously_allow_html=True, dedent=False, className="profile-box")
 
 
-def _profile_row(row: dict[str, Any]) -> html.Tr:
+def _profile_row(row: dict[str, Any]) -> str:
     change = row.get("yoy")
     progress = row.get("progress")
     rank = row.get("rank")
@@ -140,24 +148,31 @@ def _profile_row(row: dict[str, Any]) -> html.Tr:
     progress_text = MISSING
     if progress is not None and _get(progress, "progress") is not None:
         progress_text = f"{fmt_share(_get(progress, 'progress'))}（{fmt_gap(_get(progress, 'gap_pp'))}）"
-    return html.Tr(
-        [
-            html.Td(
-                row.get("name", row.get("indicator", "")),
-                title=row.get("period_text") or row.get("period") or "",
-            ),
-            html.Td(value_text),
-            html.Td(
-                fmt_change(_get(change, "value"), _get(change, "kind") or "pct", label="").strip()
-                if change is not None
-                else MISSING
-            ),
-            html.Td(progress_text),
-            html.Td(fmt_rank(*rank) if rank else MISSING),
-            html.Td(fmt_completeness(row.get("reported"), row.get("expected")).removeprefix("报送 ")),
-        ],
-        **{"data-indicator": row.get("indicator") or row.get("code") or ""},
-    )
+    cells = [
+        _cell(
+            "td",
+            row.get("name", row.get("indicator", "")),
+            title=row.get("period_text") or row.get("period") or "",
+        ),
+        _cell("td", value_text),
+        _cell(
+            "td",
+            fmt_change(_get(change, "value"), _get(change, "kind") or "pct", label="").strip()
+            if change is not None
+            else MISSING,
+        ),
+        _cell("td", progress_text),
+        _cell("td", fmt_rank(*rank) if rank else MISSING),
+        _cell("td", fmt_completeness(row.get("reported"), row.get("expected")).removeprefix("报送 ")),
+    ]
+    code = escape(str(row.get("indicator") or row.get("code") or ""))
+    return f'<tr data-indicator="{code}">{"".join(cells)}</tr>'
+
+
+def _cell(tag: str, text: object, **attrs: object) -> str:
+    """``<td title="…">text</td>`` with the text and every attribute value escaped."""
+    extra = "".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items() if v not in (None, ""))
+    return f"<{tag}{extra}>{escape(str(text))}</{tag}>"
 
 
 def _get(obj: Any, key: str) -> Any:
