@@ -7,7 +7,9 @@ worker makes every worker's old entries unreachable. Never memoize on a DataFram
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from flask import Flask
@@ -17,6 +19,7 @@ from .settings import Settings
 
 cache = Cache()
 F = TypeVar("F", bound=Callable)
+_pinned: ContextVar[int | None] = ContextVar("cockpit_pinned_version", default=None)
 
 
 def cache_config(settings: Settings, namespace: str = "") -> dict[str, object]:
@@ -43,6 +46,34 @@ def clear() -> None:
     cache.clear()
 
 
+def current_version() -> int:
+    """The data version for a cache key: the pinned one inside :func:`one_version`, else the store's."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
+    from .store import data_version  # local: store imports this module
+
+    return data_version()
+
+
+@contextmanager
+def one_version() -> Iterator[int]:
+    """Read the data version once for a block of reads (one callback), not once per cached call.
+
+    Every ``@versioned`` call inside uses it, so the block also reads one consistent version.
+    For read-only blocks only: a write inside would not be seen by the block's later reads.
+    """
+    pinned = _pinned.get()
+    if pinned is not None:  # nested: the outer block's version
+        yield pinned
+        return
+    token = _pinned.set(current_version())
+    try:
+        yield _pinned.get()  # type: ignore[misc]
+    finally:
+        _pinned.reset(token)
+
+
 def versioned(fn: F) -> F:
     """Memoize ``fn`` on its plain arguments and the current data version.
 
@@ -59,9 +90,7 @@ def versioned(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .store import data_version  # local: store imports this module
-
-        return _inner(data_version(), *args, **kwargs)
+        return _inner(current_version(), *args, **kwargs)
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

@@ -20,6 +20,7 @@ from shapely.geometry import mapping
 from shapely.ops import polylabel
 
 from data_access import store
+from data_access.cache import current_version
 from data_access.errors import NotFound
 
 from .storage import Member, layer_members, read_boundaries
@@ -138,7 +139,7 @@ _LOCK = threading.Lock()
 
 def get_layer(code12: str, level: int | None = None) -> Layer:
     """The prepared layer, derived once per process, store and data version (no scope check)."""
-    key = (str(store.engine().url), store.data_version(), code12, level)
+    key = (str(store.engine().url), current_version(), code12, level)
     layer = _LAYERS.get(key)
     if layer is None:
         with _LOCK:
