@@ -1,10 +1,13 @@
 """Choropleth of one region's children, drawn offline from a cached GeoJSON URL.
 
-The figure carries only codes, names and values; the geometry is the URL of a prepared layer
-(``/geo/<code>.geojson``) that the browser fetches once. The map style has no outside source at
-all (no tiles, sprites, and glyphs served empty by this server), so nothing leaves the intranet.
-:func:`map_figure` is the one builder (a plain dict, fast on the request path);
-:func:`choropleth_figure` wraps it in a ``go.Figure`` with a title.
+The figure carries only codes and values; the geometry is the URL of a prepared layer
+(``/geo/<code>.geojson``) that the browser fetches once, and hover names come from that layer's
+``properties.name``. The map style has no outside source at all (no tiles, sprites, and glyphs
+served empty by this server), so nothing leaves the intranet. :func:`map_figure` is the one
+builder (a plain dict, fast on the request path); :func:`choropleth_figure` wraps it in a
+``go.Figure`` with a title. Styling shared by every map trace sits in ``layout.template``, and
+:data:`VIEW_PATHS` names the layout entries that change with the parent, so a page that already
+shows a map can send a drill as a ``Patch`` of the traces and those entries only.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BACKGROUND = "#f4f6f8"
@@ -48,6 +52,35 @@ NO_DATA_LABEL = "未报送"
 SCHEMATIC_NOTE = "示意边界"
 EDGE_COLOR = "#ffffff"
 OUTLINE_COLOR = "#37474f"
+LAYER_NAME = "%{properties.name}"  # every /geo/ layer's features carry their region's name
+# Defaults of every map trace (``layout.template``): sent once with the figure, not with each trace.
+TRACE_DEFAULTS: dict = {
+    "featureidkey": "properties.code",
+    "marker": {"line": {"color": EDGE_COLOR, "width": 1}},
+    "colorscale": GREENS,
+    "colorbar": {
+        "title": {"side": "top"},
+        "thickness": 14,
+        "len": 0.6,
+        "x": 1.0,
+        "xanchor": "right",
+        "bgcolor": "rgba(255,255,255,0.7)",
+    },
+    "hovertemplate": f"<b>{LAYER_NAME}</b><br>%{{customdata}}<extra></extra>",
+    "unselected": {"marker": {"opacity": 0.35}},  # with ``selectedpoints``: a picked village stands out
+}
+# The layout entries of a :func:`map_figure` that depend on the parent drawn (view, outline and
+# label layers, UI revision) or on its values (notes); every other entry is the same for every map
+# built with the same options (outline and labels given), as one page builds them. Traces carry
+# only what differs (see TRACE_DEFAULTS).
+VIEW_PATHS: tuple[tuple[str, ...], ...] = (
+    ("map", "center"),
+    ("map", "zoom"),
+    ("map", "style", "sources", "outline", "data"),
+    ("map", "style", "sources", "labels", "data"),
+    ("annotations",),
+    ("uirevision",),
+)
 
 
 def format_value(value: float | None, unit: str = "", decimals: int = 1) -> str:
@@ -76,7 +109,7 @@ def fit_view(
     zoom = min(math.log2(width / 512 / dx), math.log2(height / 512 / dy))
     mid_y = (merc_y(north) + merc_y(south)) / 2
     centre_lat = math.degrees(2 * math.atan(math.exp(mid_y)) - math.pi / 2)
-    return {"lon": (west + east) / 2, "lat": centre_lat}, round(max(zoom, 0.0), 3)
+    return {"lon": round((west + east) / 2, 5), "lat": round(centre_lat, 5)}, round(max(zoom, 0.0), 3)
 
 
 def map_style(outline: str | None = None, labels: str | None = None) -> dict:
@@ -123,20 +156,24 @@ def map_style(outline: str | None = None, labels: str | None = None) -> dict:
     return style
 
 
-def _note(text: str, x: float, color: str = "#37474f") -> dict:
-    return {
-        "text": text,
-        "x": x,
-        "y": 0.0,
-        "xref": "paper",
-        "yref": "paper",
-        "xanchor": "left",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "bgcolor": "rgba(255,255,255,0.85)",
-        "font": {"size": 13, "color": color},
-        "borderpad": 4,
-    }
+NOTE_DEFAULTS: dict = {  # the notes' common look (``layout.template``): each note sends its text
+    "y": 0.0,
+    "xref": "paper",
+    "yref": "paper",
+    "xanchor": "left",
+    "yanchor": "bottom",
+    "showarrow": False,
+    "bgcolor": "rgba(255,255,255,0.85)",
+    "font": {"size": 13, "color": "#37474f"},
+    "borderpad": 4,
+}
+
+
+def _note(text: str, x: float, color: str | None = None) -> dict:
+    note: dict = {"text": text, "x": x}
+    if color:
+        note["font"] = {"color": color}
+    return note
 
 
 def choropleth_figure(
@@ -154,7 +191,14 @@ def choropleth_figure(
 
     ``options`` are :func:`map_figure`'s keyword arguments (direction, outline, labels, …).
     """
-    fig = go.Figure(map_figure(geojson_url, codes, names, values, unit=unit, bounds=bounds, **options))
+    figure = map_figure(geojson_url, codes, names, values, unit=unit, bounds=bounds, **options)
+    fig = go.Figure(figure)
+    if pio.templates.default:  # plotly's usual look, plus the map's trace and note defaults
+        template = go.layout.Template(pio.templates[pio.templates.default])
+        base = template.data.choroplethmap[0] if template.data.choroplethmap else go.Choroplethmap()
+        template.data.choroplethmap = [go.Choroplethmap(base).update(TRACE_DEFAULTS)]
+        template.layout.annotationdefaults.update(NOTE_DEFAULTS)
+        fig.layout.template = template
     if title:
         fig.update_layout(title={"text": title, "x": 0.01, "font": {"size": 18}}, margin={"t": 44})
         fig.data[-1].name = title
@@ -182,12 +226,13 @@ def map_figure(
     height: int | None = None,
     selected: str | None = None,
     value_text: Sequence[str] | None = None,
+    layer_names: bool = True,
 ) -> dict:
     """A map of a parent's children coloured by one indicator, as a plain figure dict.
 
     A dict, not a ``go.Figure``: plotly's validation costs ~40–60 ms, too much for a drill-down
-    callback that must answer in a few ms. Only codes, names and values travel; the geometry is
-    the layer's URL, fetched once by the browser.
+    callback that must answer in a few ms. Only codes, values and hover texts travel; the
+    geometry is the layer's URL, fetched once by the browser, and the names are in it.
 
     Args:
         geojson_url: the children layer, e.g. ``geo.serve.geojson_url(parent)``.
@@ -202,51 +247,44 @@ def map_figure(
         selected: a code drawn at full strength while the others are paler (a picked village).
         value_text: hover text per child (default: ``format_value``); lets callers show
             Chinese-scaled figures such as ``1.23 亿元``.
+        layer_names: the layer's features carry ``properties.name`` (every ``/geo/`` layer does):
+            the hover reads the names there. False sends ``names`` with the traces instead.
     """
     texts = list(value_text) if value_text is not None else [format_value(v, unit, decimals) for v in values]
     have = [(c, n, v, t) for c, n, v, t in zip(codes, names, values, texts, strict=True) if not _missing(v)]
     missing = [(c, n) for c, n, v in zip(codes, names, values, strict=True) if _missing(v)]
-    common = {
-        "type": "choroplethmap",
-        "geojson": geojson_url,
-        "featureidkey": "properties.code",
-        "marker": {"line": {"color": EDGE_COLOR, "width": 1}},
-    }
+    name = LAYER_NAME if layer_names else "%{text}"
     data: list[dict] = []
     if missing:
         data.append(
             {
-                **common,
+                "type": "choroplethmap",
+                "geojson": geojson_url,
                 "locations": [c for c, _ in missing],
                 "z": [0] * len(missing),
                 "colorscale": [[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
                 "showscale": False,
-                "customdata": [[n] for _, n in missing],
-                "name": NO_DATA_LABEL,
-                "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{NO_DATA_LABEL}<extra></extra>",
+                "hovertemplate": f"<b>{name}</b><br>{NO_DATA_LABEL}<extra></extra>",
             }
         )
+        if not layer_names:
+            data[-1]["text"] = [n for _, n in missing]
     if have:
         data.append(
             {
-                **common,
+                "type": "choroplethmap",
+                "geojson": geojson_url,
                 "locations": [c for c, _, _, _ in have],
-                "z": [v for _, _, v, _ in have],
-                "colorscale": GREENS,
-                "reversescale": direction < 0,
-                "name": unit,
-                "customdata": [[n, t] for _, n, _, t in have],
-                "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-                "colorbar": {
-                    "title": {"text": unit, "side": "top"},
-                    "thickness": 14,
-                    "len": 0.6,
-                    "x": 1.0,
-                    "xanchor": "right",
-                    "bgcolor": "rgba(255,255,255,0.7)",
-                },
+                "z": [_short(v) for _, _, v, _ in have],
+                "customdata": [t for _, _, _, t in have],
+                "colorbar": {"title": {"text": unit}},
             }
         )
+        if direction < 0:
+            data[-1]["reversescale"] = True
+        if not layer_names:
+            data[-1]["text"] = [n for _, n, _, _ in have]
+            data[-1]["hovertemplate"] = f"<b>{name}</b><br>%{{customdata}}<extra></extra>"
     zs = [v for _, _, v, _ in have]
     if zs and min(zs) == max(zs):  # one value everywhere: a 0-based scale, not 99.6–100.4
         data[-1]["zmin"], data[-1]["zmax"] = min(0.0, zs[0]), zs[0] if zs[0] != min(0.0, zs[0]) else zs[0] + 1
@@ -254,13 +292,17 @@ def map_figure(
         for trace in data:
             locs = trace["locations"]
             trace["selectedpoints"] = [locs.index(selected)] if selected in locs else []
-            trace["unselected"] = {"marker": {"opacity": 0.35}}
     centre, zoom = fit_view(bounds, size)
     style = map_style(outline, labels)
     return {
         "data": data,
         "layout": _layout(geojson_url, centre, zoom, style, bool(missing), schematic, height),
     }
+
+
+def _short(value: float) -> float:
+    """Six significant digits: the colour cannot show more, and the hover text is sent formatted."""
+    return float(f"{value:.6g}")
 
 
 def _layout(
@@ -285,6 +327,10 @@ def _layout(
         "annotations": notes,
         "showlegend": False,
         "uirevision": url,  # a new indicator keeps the user's pan/zoom; a new parent resets it
+        "template": {
+            "data": {"choroplethmap": [TRACE_DEFAULTS]},
+            "layout": {"annotationdefaults": NOTE_DEFAULTS},
+        },
     }
     if height is not None:
         layout["height"] = height

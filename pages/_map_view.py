@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from dash import Patch
+from dash import Patch, no_update
 
 from components.breadcrumb import breadcrumb
+from components.choropleth import VIEW_PATHS
 from components.format import fmt_period
 from components.notices import error_notice, info_notice
 from components.tables import children_grid, grid_columns, grid_row_rules, grid_rows, profile_table
 from data_access import values
+from data_access.cache import one_version
 from data_access.codes import short_code
 from data_access.errors import CockpitError, InvalidInput, NotFound
 from data_access.indicators import THEMES
@@ -113,35 +115,39 @@ class Target:
     months: list[str]
 
 
-def resolve(query: dict, scope: Scope) -> Target:
+def resolve(query: dict, scope: Scope, *, months: bool = True) -> Target:
     """Check and complete a query: scope-checked codes, indicator, month (defaults filled in).
+
+    ``months=False`` (a drill inside the page, whose period picker is drawn already) skips the
+    list of months when the query names its period.
 
     Raises:
         CockpitError: malformed region, indicator or period; a region outside the scope; no data.
     """
-    months = views.recent_months(scope)
-    if not months:
+    months = views.recent_months(scope) if months or not query.get("period") else None
+    if months is not None and not months:
         raise CockpitError("指标库中还没有数据。请先运行 cockpit demo 生成演示数据，或导入数据")
     region = scope.check(query.get("region") or scope.root)
     parent = region[:9] + "000" if level_of(region) == 5 and scope.contains(region[:9] + "000") else region
     indicator = views.indicator_or_default(query.get("indicator"), level_of(parent))
-    month = months[-1]
+    month = months[-1] if months else ""
     if query.get("period"):
         asked = parse_period(query["period"])
         month = f"{asked.year:04d}-{asked.end_month:02d}"
-    return Target(region, parent, indicator, month, months)
+    return Target(region, parent, indicator, month, months or [])
 
 
-def map_view(query: dict, scope: Scope) -> MapView:
+def map_view(query: dict, scope: Scope, *, months: bool = True) -> MapView:
     """The map part for a query (state, figure, title, notice); an error becomes a message.
 
     This is all a drill needs before the map can be drawn; the table and profile follow. The hot
-    path asks ``children_values`` only (one cached read); the hierarchy is read when the indicator
-    is not collected below the parent or the parent has no children.
+    path asks ``children_values`` only (one cached read, the data version read once for all);
+    the hierarchy is read when the indicator is not collected below the parent or the parent has
+    no children. ``months=False``: see :func:`resolve`.
     """
     try:
-        target = resolve(query, scope)
-        return _map_part(target, scope)
+        with one_version():
+            return _map_part(resolve(query, scope, months=months), scope)
     except CockpitError as exc:
         title = "无权查看" if getattr(exc, "status", 400) == 403 else "无法显示该地图"
         state = {"error": str(exc), **{k: query.get(k) for k in ("indicator", "period")}}
@@ -204,9 +210,14 @@ def _months_or_none(scope: Scope) -> list[str]:
 
 def side_view(view: MapView, scope: Scope) -> MapView:
     """Add the breadcrumb, the children table and the region profile to a map view (in place)."""
-    state = view.state
-    if state.get("error"):
+    if view.state.get("error"):
         return view
+    with one_version():
+        return _side_part(view, scope)
+
+
+def _side_part(view: MapView, scope: Scope) -> MapView:
+    state = view.state
     regions = ScopedRegions(scope)
     region, parent = regions.get(state["region"]), regions.get(state["parent"])
     ind = views.indicator_or_default(state["indicator"], parent.level)
@@ -253,15 +264,58 @@ def view_for(query: dict, scope: Scope) -> MapView:
 
 
 def map_patch(view: MapView, drawn: dict | None) -> Patch | None:
-    """A ``Patch`` of the traces when the same parent's map is already drawn (new indicator,
-    period or selection): geometry, view and the user's zoom stay; only codes and values travel."""
+    """A ``Patch`` of the drawn map when the browser already shows one (None: send the figure).
+
+    Same parent (new indicator, period or selection): the traces and notes; the view and the
+    user's zoom stay. Another parent (a drill, back or forward): also the entries of the layout
+    that depend on the parent (``VIEW_PATHS``: view, outline and label layers, UI revision).
+    The page's constant styling (style layers, fonts, trace defaults) stays where it is, so
+    only codes, values and hover texts travel.
+    """
     new = view.state
-    if not drawn or not drawn.get("map") or not new.get("map") or drawn.get("parent") != new.get("parent"):
+    if not drawn or not drawn.get("map") or not new.get("map") or view.figure is None:
         return None
     patch = Patch()
     patch["data"] = view.figure["data"]
-    patch["layout"]["annotations"] = view.figure["layout"]["annotations"]
+    paths = VIEW_PATHS if drawn.get("parent") != new.get("parent") else (("annotations",),)
+    for path in paths:
+        value, target = view.figure["layout"], patch["layout"]
+        for key in path[:-1]:
+            value, target = value[key], target[key]
+        target[path[-1]] = value[path[-1]]
     return patch
+
+
+def map_outputs(view: MapView, drawn: dict | None) -> dict[str, Any]:
+    """What ``_render_map`` sends for a view: the figure (or a Patch of it) and every part whose
+    drawn value differs. The drawn state tells what the page shows: the state, the figure and
+    these parts are always written together (and the first layout renders them from one view)."""
+    unchanged = _mode(view.state) == _mode(drawn) == "map"
+    state = view.state
+    out: dict[str, Any] = {
+        "state": state,
+        "figure": map_patch(view, drawn) or view.figure or {},
+        "title": view.title,
+        "graph_style": view.graph_style,
+        "notice": view.notice,
+        "message": view.message,
+        "body_style": view.body_style,
+        "indicator": state.get("indicator"),
+        "period": state.get("period"),
+    }
+    if unchanged:
+        for key in ("graph_style", "notice", "message", "body_style"):
+            out[key] = no_update
+    for key in ("indicator", "period"):
+        if not out[key] or (drawn and out[key] == drawn.get(key)):
+            out[key] = no_update  # the picker shows it already: writing it would fire _navigate
+    return out
+
+
+def _mode(state: dict | None) -> str | None:
+    if not state:
+        return None
+    return "error" if state.get("error") else "map" if state.get("map") else "notice"
 
 
 def drill_search(state: dict | None, code: str | None) -> str | None:

@@ -21,7 +21,7 @@ from pages import _ids as ids
 from pages._map_view import (
     MapView,
     drill_search,
-    map_patch,
+    map_outputs,
     map_view,
     parse_search,
     picker_search,
@@ -32,6 +32,18 @@ from pages._scope import current_scope
 
 dash.register_page(__name__, path="/map", name="地图", title="地图 · 百千万工程驾驶舱", order=1)
 
+# _render_map's outputs, in order (keys of pages._map_view.map_outputs).
+MAP_OUTPUTS = (
+    "state",
+    "figure",
+    "graph_style",
+    "title",
+    "notice",
+    "message",
+    "body_style",
+    "indicator",
+    "period",
+)
 GRAPH_CONFIG = {
     "displaylogo": False,
     "scrollZoom": True,
@@ -141,23 +153,12 @@ def _pickable():
     prevent_initial_call=True,
 )
 def _render_map(search: str | None, drawn: dict | None):
-    """Draw the map the URL names (a Patch when only values change); skip what is drawn."""
-    view = map_view(parse_search(search), current_scope())
+    """Draw the map the URL names: a Patch when a map is drawn, and only the parts that change."""
+    view = map_view(parse_search(search), current_scope(), months=False)  # the picker has its months
     if drawn is not None and view.state == drawn:
         return (dash.no_update,) * 9
-    figure = map_patch(view, drawn) or view.figure or {}
-    state = view.state
-    return (
-        state,
-        figure,
-        view.graph_style,
-        view.title,
-        view.notice,
-        view.message,
-        view.body_style,
-        state.get("indicator") or dash.no_update,
-        state.get("period") or dash.no_update,
-    )
+    out = map_outputs(view, drawn)
+    return tuple(out[k] for k in MAP_OUTPUTS)
 
 
 @callback(

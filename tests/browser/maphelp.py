@@ -43,8 +43,11 @@ def click_region(page, place, graph_id: str = "map-graph") -> None:
     )
     x, y = handle.json_value()
     page.mouse.move(x, y)
+    # Wait for *this* region's hover label: after a drill the label of whatever region now lies
+    # under the previous mouse position can still be up, and plotly clicks what it hovers.
     page.wait_for_function(
-        "(sel) => !!document.querySelector(sel + ' .hoverlayer .hovertext')",
-        arg=GRAPH.format(graph_id=graph_id),
+        "([sel, name]) => Array.from(document.querySelectorAll(sel + ' .hoverlayer .hovertext'))"
+        ".some(el => el.textContent.includes(name))",
+        arg=[GRAPH.format(graph_id=graph_id), getattr(place, "name", "")],
     )
     page.mouse.click(x, y)

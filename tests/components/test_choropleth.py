@@ -31,11 +31,26 @@ def test_cho001_geometry_is_a_url_and_traces_carry_codes_and_values():
     assert len(values) == 1
     (trace,) = values
     assert isinstance(trace, go.Choroplethmap) and trace.geojson == URL
-    assert trace.featureidkey == "properties.code"
+    assert defaults(fig).featureidkey == "properties.code"
     assert list(trace.locations) == ["440802000000", "440804000000"] and list(trace.z) == [12.5, 30.0]
     assert trace.colorbar.title.text == "亿元"
-    assert list(trace.customdata[0]) == ["赤坎区", "12.5 亿元"]
-    assert "%{customdata[0]}" in trace.hovertemplate
+    # Names are in the layer (properties.name): only the formatted values travel with the trace.
+    assert list(trace.customdata) == ["12.5 亿元", "30.0 亿元"] and trace.text is None
+    hover = defaults(fig).hovertemplate
+    assert "%{properties.name}" in hover and "%{customdata}" in hover
+
+
+def test_cho001b_names_travel_with_the_traces_for_a_layer_without_names():
+    fig = figure(layer_names=False)
+    grey, trace = fig.data
+    assert list(trace.text) == ["赤坎区", "坡头区"] and list(grey.text) == ["霞山区"]
+    assert "%{text}" in trace.hovertemplate and "%{text}" in grey.hovertemplate
+
+
+def defaults(fig: go.Figure):
+    """The trace defaults every map trace takes from the figure's template."""
+    (template,) = fig.layout.template.data.choroplethmap
+    return template
 
 
 def test_cho002_missing_values_are_grey_and_labelled():
@@ -50,8 +65,8 @@ def test_cho002_missing_values_are_grey_and_labelled():
 def test_cho003_direction_reverses_the_greens():
     up = [t for t in figure(direction=1).data if t.showscale is not False][0]
     down = [t for t in figure(direction=-1).data if t.showscale is not False][0]
-    assert up.reversescale is False and down.reversescale is True
-    assert up.colorscale[-1][1] == "#00441b"  # higher is darker green
+    assert not up.reversescale and down.reversescale is True
+    assert up.colorscale is None and defaults(figure()).colorscale[-1][1] == "#00441b"  # higher: darker
 
 
 def test_cho004_offline_style_with_outline_and_labels_over_the_fills():

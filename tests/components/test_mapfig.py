@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from components.choropleth import choropleth_figure, map_figure
+from components.choropleth import VIEW_PATHS, choropleth_figure, map_figure
 
 ARGS = (
     "/geo/440800000000.geojson",
@@ -29,7 +31,7 @@ def test_mapfig001_figure_wraps_the_dict_with_a_title(direction, outline):
             assert mine.get(key) == geo.get(key), key
         assert list(mine["locations"]) == list(geo["locations"])
         assert list(mine["z"]) == list(geo["z"])
-        assert [list(c) for c in mine["customdata"]] == [list(c) for c in geo["customdata"]]
+        assert list(mine.get("customdata", [])) == list(geo.get("customdata", []))
     layout, geo_layout = ours["layout"], theirs["layout"]
     assert layout["map"]["center"] == geo_layout["map"]["center"]
     assert layout["map"]["zoom"] == geo_layout["map"]["zoom"]
@@ -52,11 +54,41 @@ def test_mapfig003_selected_village_is_drawn_full_strength():
     )
     missing, have = fig["data"]
     assert missing["selectedpoints"] == [] and have["selectedpoints"] == [1]
-    assert have["unselected"] == {"marker": {"opacity": 0.35}}
-    assert have["customdata"] == [["赤坎区", "1.0 亿元"], ["坡头区", "3.0 亿元"]]
+    (defaults,) = fig["layout"]["template"]["data"]["choroplethmap"]
+    assert defaults["unselected"] == {"marker": {"opacity": 0.35}}
+    assert have["customdata"] == ["1.0 亿元", "3.0 亿元"]
 
 
 def test_mapfig004_one_value_everywhere_gets_a_zero_based_scale():
     fig = map_figure(*ARGS, [100.0, 100.0, 100.0], **KW)
     assert (fig["data"][-1]["zmin"], fig["data"][-1]["zmax"]) == (0.0, 100.0)
     assert "zmin" not in map_figure(*ARGS, [1.0, 2.0, 3.0], **KW)["data"][-1]
+
+
+def test_mapfig005_another_parent_changes_only_the_view_paths_of_the_layout():
+    """A page that shows one map can draw another by patching the traces and VIEW_PATHS only."""
+
+    def urls(code: str) -> dict:
+        return {"outline": f"/geo/outline/{code}.geojson", "labels": f"/geo/labels/{code}.geojson"}
+
+    first = map_figure(*ARGS, [1.0, None, 3.0], schematic=False, **urls("440800000000"), **KW)
+    second = map_figure(
+        "/geo/440882000000.geojson",
+        ["440882100000", "440882101000"],
+        ["白沙镇", "沈塘镇"],
+        [95.0, 88.9],
+        unit="%",
+        bounds=(109.7, 20.4, 110.4, 21.1),
+        direction=-1,
+        schematic=True,
+        size=(1000, 560),
+        **urls("440882000000"),
+    )
+    patched = copy.deepcopy(first["layout"])
+    for path in VIEW_PATHS:
+        source, target = second["layout"], patched
+        for key in path[:-1]:
+            source, target = source[key], target[key]
+        target[path[-1]] = source[path[-1]]
+    assert patched == second["layout"]
+    assert first["layout"]["template"] == second["layout"]["template"]  # trace defaults: same for all

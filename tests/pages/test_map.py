@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
-from dash import Patch
+from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
 
+from components.choropleth import VIEW_PATHS
 from data_access import values
 from data_access.scope import Scope
 from pages import _map_view as mv
@@ -114,13 +116,49 @@ def test_map006_clicks_and_pickers_become_canonical_urls():
     assert mv.parse_search(None) == {"region": None, "indicator": None, "period": None}
 
 
-def test_map007_value_changes_on_the_same_map_are_patches(demo):
-    drawn = mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE).state
-    other = mv.map_view(mv.query_from(region="440882", indicator="on_spot_rate"), SCOPE)
-    patch = mv.map_patch(other, drawn)
-    assert isinstance(patch, Patch)
-    deeper = mv.map_view(mv.query_from(region="440882100", indicator="online_rate"), SCOPE)
-    assert deeper.state["parent"] == "440882100000" and mv.map_patch(deeper, drawn) is None
+def _apply(figure: dict, patch: Patch) -> dict:
+    """What the browser does with a Patch of the drawn figure (Assign operations)."""
+    out = copy.deepcopy(figure)
+    for op in patch.to_plotly_json()["operations"]:
+        assert op["operation"] == "Assign"
+        *head, last = op["location"]
+        target = out
+        for key in head:
+            target = target[key]
+        target[last] = copy.deepcopy(op["params"]["value"])
+    return out
+
+
+def test_map007_a_drawn_map_is_patched_to_exactly_the_new_figure(demo):
+    first = mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE)
+    same_parent = mv.map_view(mv.query_from(region="440882", indicator="on_spot_rate"), SCOPE)
+    deeper = mv.map_view(mv.query_from(region="440882100202", indicator="kiosk_coverage"), SCOPE)
+    for new, paths in ((same_parent, 2), (deeper, 1 + len(VIEW_PATHS))):  # data + annotations / + view
+        patch = mv.map_patch(new, first.state)
+        assert isinstance(patch, Patch) and len(patch.to_plotly_json()["operations"]) == paths
+        assert _apply(first.figure, patch) == new.figure
+    assert deeper.state["parent"] == "440882100000" and deeper.state["selected"] == "440882100202"
+    broken = mv.map_view(mv.query_from(region="abc"), SCOPE)
+    assert mv.map_patch(first, broken.state) is None and mv.map_patch(broken, first.state) is None
+
+
+def test_map007b_a_drill_sends_only_what_changes(demo):
+    drawn = mv.map_view(mv.query_from(region="440882", indicator="kiosk_coverage"), SCOPE).state
+    out = mv.map_outputs(
+        mv.map_view(mv.query_from(region="440882100", indicator="kiosk_coverage"), SCOPE), drawn
+    )
+    assert isinstance(out["figure"], Patch) and out["state"]["parent"] == BAISHA
+    # The map stays shown, no notice or message, the pickers already show indicator and month.
+    for key in ("graph_style", "notice", "message", "body_style", "indicator", "period"):
+        assert out[key] is no_update, key
+    broken = mv.map_view(mv.query_from(region="440899", indicator="kiosk_coverage"), SCOPE)
+    out = mv.map_outputs(broken, drawn)
+    assert out["message"] is not None and out["body_style"] == mv.HIDDEN and out["figure"] == {}
+    back = mv.map_outputs(
+        mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE), broken.state
+    )
+    assert back["message"] is None and back["body_style"] == {} and back["indicator"] == "online_rate"
+    assert isinstance(back["figure"], dict) and back["figure"]["data"]
 
 
 def test_map008_drill_payload_is_small(demo):
