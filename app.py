@@ -15,6 +15,31 @@ from flask import Flask
 from data_access import store
 from data_access.settings import PROJECT_ROOT, Settings
 
+# Component chunks no page draws on arrival: Dash loads them when a component first needs them
+# ("lazy"), instead of putting them in every page as ``eager_loading`` does with all async chunks:
+# MathJax, date pickers, upload, sliders, DataTable and the ag-grid enterprise modules, ~7 MB of
+# script (~1.8 MB compressed) that a first visit would fetch and parse before the first callback.
+LAZY_CHUNKS = (
+    "dcc/async-mathjax.js",
+    "dcc/async-datepicker.js",
+    "dcc/async-upload.js",
+    "dcc/async-slider.js",
+    "dash_table/async-",
+    "async-enterprise.js",
+)
+
+
+def _load_lazily() -> None:
+    """Mark :data:`LAZY_CHUNKS` lazy in the component libraries' resource lists (idempotent)."""
+    import dash_ag_grid
+    from dash import dash_table, dcc
+
+    for library in (dcc, dash_table, dash_ag_grid):
+        for resource in library._js_dist:
+            path = resource.get("relative_package_path", "")
+            if resource.get("async") is True and isinstance(path, str) and path.startswith(LAZY_CHUNKS):
+                resource["async"] = "lazy"
+
 
 def create_app(settings: Settings | None = None, *, login_disabled: bool = False) -> dash.Dash:
     """Build the app. ``login_disabled`` is for tests only: requests run as a leader of the root."""
@@ -34,6 +59,7 @@ def create_app(settings: Settings | None = None, *, login_disabled: bool = False
         compress=True,
         eager_loading=True,  # fetch plotly.js with the page, not after the first layout: maps draw ~1 s sooner
     )
+    _load_lazily()
     from components.shell import create_appshell
 
     # A layout *function*: the header's as-of time and root region are read on every page load.
