@@ -6,8 +6,10 @@ Usage: ``.venv/bin/python benchmarks/bench_map.py [--database-url URL] [--runs 6
 For a drill from the city to a county (9 → 22 polygons) and from a county to a town (→ its
 villages) it prints, over ``--runs`` requests of Dash's ``/_dash-update-component`` through the
 Flask test client (compress on, gzip accepted):
-- **ours**: the page's map callback (codes and values; geometry by URL), warm (cache filled) and
-  cold (cache cleared before every request), p50/p95 and the bytes sent (gzip and raw);
+- **ours**: the page's map callback, warm (cache filled) and cold (cache cleared before every
+  request), p50/p95 and the bytes sent (gzip and raw). It answers with a ``Patch`` of the map the
+  page shows (the parent's map, as the request's state says): traces with codes, values and hover
+  texts, the view and the layer URLs; geometry, names and styling are already in the browser;
 - **common pattern**: the same values in a ``go.Figure`` with the children's full stored GeoJSON
   embedded, built in the callback and serialised as Dash would (p50/p95, gzip and raw bytes).
 A scale check builds one map of all 485 villages of 雷州市 both ways (no page offers that view yet).
