@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, Integer, Text, cast, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import db
@@ -100,11 +100,15 @@ def bump_version(
     so that partials which matched before still count as fresh; any other bump leaves them stale
     until :func:`rollup.update_partials` or :func:`rollup.rebuild_partials` brings them in step.
     """
-    current = int(get_meta("data_version", "0", conn=conn))
-    if current == 0 and get_meta("data_version", None, conn=conn) is None:
+    # One atomic increment: a concurrent writer's UPDATE waits for this transaction and then adds
+    # to its value. Reading first and writing n+1 let two writers both set n+1 (seen on SQLite,
+    # whose driver runs a lone SELECT outside the transaction), and the stored partials would
+    # then be marked current for a write they never saw.
+    key = meta.c.key == "data_version"
+    bumped = conn.execute(update(meta).where(key).values(value=cast(cast(meta.c.value, Integer) + 1, Text)))
+    if bumped.rowcount == 0:
         set_meta(conn, "data_version", "1")
-    else:
-        conn.execute(update(meta).where(meta.c.key == "data_version").values(value=str(current + 1)))
+    current = int(conn.execute(select(meta.c.value).where(key)).scalar()) - 1
     set_meta(conn, "updated_at", (as_of or datetime.now()).isoformat(timespec="seconds"))
     if not observations_changed and get_meta(ROLLUP_VERSION, None, conn=conn) == str(current):
         set_meta(conn, ROLLUP_VERSION, str(current + 1))

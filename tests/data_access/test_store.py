@@ -47,3 +47,27 @@ def test_sto002_migrations_build_exactly_the_declared_schema(configured):
     with store.engine().connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_sto003_concurrent_writers_never_share_a_version(configured):
+    """A second writer's bump waits for the first one's transaction and adds to its version."""
+    import threading
+
+    with store.engine().begin() as conn:
+        store.bump_version(conn)
+    first = store.engine().connect()
+    outer = first.begin()
+    got = {"first": store.bump_version(first)}
+
+    def second() -> None:
+        with store.engine().begin() as conn:
+            got["second"] = store.bump_version(conn)
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    worker.join(0.5)  # the second writer is waiting on the first
+    assert worker.is_alive() and "second" not in got
+    outer.commit()
+    first.close()
+    worker.join(30)
+    assert (got["first"], got["second"], store.data_version()) == (2, 3, 3)
