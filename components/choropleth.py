@@ -13,8 +13,10 @@ shows a map can send a drill as a ``Patch`` of the traces and those entries only
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
 
+import orjson
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -69,18 +71,23 @@ TRACE_DEFAULTS: dict = {
     "hovertemplate": f"<b>{LAYER_NAME}</b><br>%{{customdata}}<extra></extra>",
     "unselected": {"marker": {"opacity": 0.35}},  # with ``selectedpoints``: a picked village stands out
 }
-# The layout entries of a :func:`map_figure` that depend on the parent drawn (view, outline and
-# label layers, UI revision) or on its values (notes); every other entry is the same for every map
-# built with the same options (outline and labels given), as one page builds them. Traces carry
+# The layout entries of a :func:`map_figure` that depend on the parent drawn (view, overlay of
+# outline and labels, UI revision) or on its values (notes); every other entry is the same for
+# every map built with the same options (an overlay given), as one page builds them. Traces carry
 # only what differs (see TRACE_DEFAULTS).
 VIEW_PATHS: tuple[tuple[str, ...], ...] = (
     ("map", "center"),
     ("map", "zoom"),
-    ("map", "style", "sources", "outline", "data"),
-    ("map", "style", "sources", "labels", "data"),
+    ("map", "style", "sources", "overlay", "data"),
     ("annotations",),
     ("uirevision",),
 )
+
+
+def notes_key(figure: dict) -> int:
+    """A short fingerprint of a map's notes (未报送, 示意边界), kept in the page's state so a drill
+    that draws the same notes does not send them again."""
+    return zlib.crc32(orjson.dumps(figure["layout"].get("annotations", [])))
 
 
 def format_value(value: float | None, unit: str = "", decimals: int = 1) -> str:
@@ -112,47 +119,52 @@ def fit_view(
     return {"lon": round((west + east) / 2, 5), "lat": round(centre_lat, 5)}, round(max(zoom, 0.0), 3)
 
 
-def map_style(outline: str | None = None, labels: str | None = None) -> dict:
-    """The offline style, with the parent's outline and the children's names as style layers.
+OUTLINE_LAYER: dict = {
+    "id": "outline",
+    "type": "line",
+    "paint": {"line-color": OUTLINE_COLOR, "line-width": 2.5},
+}
+LABEL_LAYER: dict = {
+    "id": "labels",
+    "type": "symbol",
+    "layout": {
+        "text-field": ["get", "name"],
+        "text-font": ["Noto Sans Regular"],
+        "text-size": 14,
+        "text-max-width": 6,
+        "text-padding": 2,
+    },
+    "paint": {
+        "text-color": "#1f2933",
+        "text-halo-color": "rgba(255,255,255,0.92)",
+        "text-halo-width": 1.6,
+    },
+}
+IS_POINT: list = ["==", ["geometry-type"], "Point"]
 
-    Names use the browser's own CJK font (MapLibre draws CJK locally), with a white halo.
+
+def map_style(outline: str | None = None, overlay: str | None = None) -> dict:
+    """The offline style, with the parent's outline (and the children's names) as style layers.
+
+    ``outline`` is a collection with the outline alone (``geo.serve.outline_url``); ``overlay`` one
+    with the outline and a point per child (``geo.serve.overlay_url``): one source, one fetch, the
+    line layer drawing its shapes and the symbol layer its points. Names use the browser's own CJK
+    font (MapLibre draws CJK locally), with a white halo.
     """
     style = {
         **OFFLINE_STYLE,
         "sources": dict(OFFLINE_STYLE["sources"]),
         "layers": list(OFFLINE_STYLE["layers"]),
     }
-    if outline:
+    if overlay:
+        style["sources"]["overlay"] = {"type": "geojson", "data": overlay}
+        style["layers"] += [
+            {**OUTLINE_LAYER, "source": "overlay", "filter": ["!", IS_POINT]},
+            {**LABEL_LAYER, "source": "overlay", "filter": IS_POINT},
+        ]
+    elif outline:
         style["sources"]["outline"] = {"type": "geojson", "data": outline}
-        style["layers"].append(
-            {
-                "id": "outline",
-                "type": "line",
-                "source": "outline",
-                "paint": {"line-color": OUTLINE_COLOR, "line-width": 2.5},
-            }
-        )
-    if labels:
-        style["sources"]["labels"] = {"type": "geojson", "data": labels}
-        style["layers"].append(
-            {
-                "id": "labels",
-                "type": "symbol",
-                "source": "labels",
-                "layout": {
-                    "text-field": ["get", "name"],
-                    "text-font": ["Noto Sans Regular"],
-                    "text-size": 14,
-                    "text-max-width": 6,
-                    "text-padding": 2,
-                },
-                "paint": {
-                    "text-color": "#1f2933",
-                    "text-halo-color": "rgba(255,255,255,0.92)",
-                    "text-halo-width": 1.6,
-                },
-            }
-        )
+        style["layers"].append({**OUTLINE_LAYER, "source": "outline"})
     return style
 
 
@@ -189,7 +201,7 @@ def choropleth_figure(
 ) -> go.Figure:
     """:func:`map_figure` as a ``go.Figure`` with a title, for pages that build figures once.
 
-    ``options`` are :func:`map_figure`'s keyword arguments (direction, outline, labels, …).
+    ``options`` are :func:`map_figure`'s keyword arguments (direction, outline, overlay, …).
     """
     figure = map_figure(geojson_url, codes, names, values, unit=unit, bounds=bounds, **options)
     fig = go.Figure(figure)
@@ -219,7 +231,7 @@ def map_figure(
     bounds: Sequence[float],
     direction: int = 1,
     outline: str | None = None,
-    labels: str | None = None,
+    overlay: str | None = None,
     schematic: bool = False,
     decimals: int = 1,
     size: tuple[int, int] = (900, 600),
@@ -241,7 +253,8 @@ def map_figure(
         bounds: ``(west, south, east, north)`` of the layer; the view is fitted to it.
         direction: 1 higher is better (darker green = higher); -1 lower is better (reversed).
         outline: URL of the parent's outline layer (``geo.serve.outline_url``), drawn on top.
-        labels: URL of the children's label points (``geo.serve.labels_url``): names on the map.
+        overlay: instead of ``outline``, the URL of the outline plus the children's label points
+            (``geo.serve.overlay_url``): the outline and the names on the map, from one fetch.
         schematic: the layer has schematic cells: the map says 示意边界.
         size: the map's expected pixel size, used to fit the view.
         selected: a code drawn at full strength while the others are paler (a picked village).
@@ -293,7 +306,7 @@ def map_figure(
             locs = trace["locations"]
             trace["selectedpoints"] = [locs.index(selected)] if selected in locs else []
     centre, zoom = fit_view(bounds, size)
-    style = map_style(outline, labels)
+    style = map_style(outline, overlay)
     return {
         "data": data,
         "layout": _layout(geojson_url, centre, zoom, style, bool(missing), schematic, height),

@@ -6,6 +6,6 @@
 - ``geo.importer``   ``import_file(path, level, code_field)``: real town/village boundaries
 - ``geo.storage``    the only reads/writes of the ``boundary`` table
 - ``geo.prepare``    ``get_layer(code12, level=None)``: simplified, quantised per-parent layers
-- ``geo.serve``      ``/geo/<code>.geojson`` (+ ``/geo/outline/…``, ``/geo/labels/…``), URL helpers
+- ``geo.serve``      ``/geo/<code>.geojson`` (+ ``/geo/outline/…``, ``/geo/overlay/…``), URL helpers
 - ``geo.cli``        ``cockpit geo build [--root]``, ``cockpit geo import FILE --level town|village``
 """

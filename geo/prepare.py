@@ -2,7 +2,8 @@
 
 A layer is the FeatureCollection of one region's children (or of its descendants at one level),
 each feature with properties ``code``, ``name``, ``level``, ``schematic``; plus the parent's
-outline, label points, the bounds and the gzipped bodies the route sends. Layers are kept in a module dict
+outline, the overlay (that outline and one label point per child, in one collection: a map draws
+both from one fetch), the bounds and the gzipped bodies the routes send. Layers are kept in a module dict
 keyed by store and data version, so each process derives each layer once per version.
 """
 
@@ -41,8 +42,8 @@ class Layer:
     body_gz: bytes
     outline: bytes
     outline_gz: bytes
-    labels: bytes  # one point per child (code, name): where the map writes its name
-    labels_gz: bytes
+    overlay: bytes  # the outline, then one point per child (code, name): where the map writes its name
+    overlay_gz: bytes
     version: int = 0  # the data version the layer was derived at (part of its ETag)
 
 
@@ -120,16 +121,17 @@ def build_layer(code12: str, level: int | None = None) -> Layer:
     body, body_gz = _encode(features, bounds)
     outline_geom = quantise(shapely.union_all(geoms, grid_size=10.0**-decimals), decimals)
     props = {"code": parent.code, "name": parent.name, "level": parent.level}
-    outline, outline_gz = _encode([_feature(parent.code, props, outline_geom)], bounds)
+    outline_feature = _feature(parent.code, props, outline_geom)
+    outline, outline_gz = _encode([outline_feature], bounds)
     points = [quantise(label_point(g), decimals) for g in geoms]
-    labels, labels_gz = _encode(
-        [_feature(m.code, {"code": m.code, "name": m.name}, p) for m, p in zip(members, points, strict=True)],
-        bounds,
-    )
+    labels = [
+        _feature(m.code, {"code": m.code, "name": m.name}, p) for m, p in zip(members, points, strict=True)
+    ]
+    overlay, overlay_gz = _encode([outline_feature, *labels], bounds)
     schematic = any(stored[m.code].schematic for m in members)
     codes = tuple(m.code for m in members)
     return Layer(
-        code12, level, codes, bounds, schematic, body, body_gz, outline, outline_gz, labels, labels_gz
+        code12, level, codes, bounds, schematic, body, body_gz, outline, outline_gz, overlay, overlay_gz
     )
 
 

@@ -3,7 +3,8 @@
 Sent with an ETag (data version + code) and ``Cache-Control: private, max-age=300`` so the
 browser fetches each layer once and revalidates with ``If-None-Match`` (304); gzip when the client
 accepts it. ``/geo/outline/<code>.geojson`` is the region's own outline, drawn over the children;
-``/geo/labels/<code>.geojson`` the points where the children's names go.
+``/geo/overlay/<code>.geojson`` that outline and the points where the children's names go, in one
+collection (the drill-down map draws both from one fetch).
 ``?level=5`` on a county gives all its villages in one layer. Errors are JSON: 404 for an unknown
 or malformed code, 403 outside the caller's scope.
 """
@@ -32,9 +33,9 @@ def outline_url(code12: str) -> str:
     return f"/geo/outline/{code12}.geojson"
 
 
-def labels_url(code12: str, level: int | None = None) -> str:
-    """URL of the label points of a region's children."""
-    return f"/geo/labels/{code12}.geojson" + (f"?level={level}" if level else "")
+def overlay_url(code12: str, level: int | None = None) -> str:
+    """URL of the region's outline plus the label points of its children (one collection)."""
+    return f"/geo/overlay/{code12}.geojson" + (f"?level={level}" if level else "")
 
 
 GLYPHS_URL = "/geo/glyphs/{fontstack}/{range}.pbf"
@@ -87,11 +88,11 @@ def outline_layer(code: str) -> Response:
     return _send(layer, layer.outline, layer.outline_gz, f"{layer.code}-{layer.level}-outline")
 
 
-@bp.get("/geo/labels/<code>.geojson")
-def label_layer(code: str) -> Response:
-    """One point per child (``code``, ``name``) where the map writes the child's name."""
+@bp.get("/geo/overlay/<code>.geojson")
+def overlay_layer(code: str) -> Response:
+    """The region's outline, then one point per child (``code``, ``name``) where its name goes."""
     layer = _layer_for(code)
-    return _send(layer, layer.labels, layer.labels_gz, f"{layer.code}-{layer.level}-labels")
+    return _send(layer, layer.overlay, layer.overlay_gz, f"{layer.code}-{layer.level}-overlay")
 
 
 @bp.get("/geo/glyphs/<fontstack>/<glyph_range>.pbf")

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import Patch, no_update
 
 from components.breadcrumb import breadcrumb
-from components.choropleth import VIEW_PATHS
+from components.choropleth import VIEW_PATHS, notes_key
 from components.format import fmt_period
 from components.notices import error_notice, info_notice
 from components.tables import children_grid, grid_columns, grid_row_rules, grid_rows, profile_table
@@ -192,6 +192,7 @@ def _map_part(target: Target, scope: Scope) -> MapView:
     )
     if collected:
         view.figure = views.child_map(ind, parent, child_values, size=MAP_SIZE, selected=selected)
+        state["notes"] = notes_key(view.figure)
     else:
         view.notice = info_notice(
             f"「{ind.name}」只采集到{LEVEL_WORDS.get(ind.lowest_level, '')}，{parent.name}的下级（{child_word}）"
@@ -266,11 +267,12 @@ def view_for(query: dict, scope: Scope) -> MapView:
 def map_patch(view: MapView, drawn: dict | None) -> Patch | None:
     """A ``Patch`` of the drawn map when the browser already shows one (None: send the figure).
 
-    Same parent (new indicator, period or selection): the traces and notes; the view and the
-    user's zoom stay. Another parent (a drill, back or forward): also the entries of the layout
-    that depend on the parent (``VIEW_PATHS``: view, outline and label layers, UI revision).
-    The page's constant styling (style layers, fonts, trace defaults) stays where it is, so
-    only codes, values and hover texts travel.
+    Same parent (new indicator, period or selection): the traces; the view and the user's zoom
+    stay. Another parent (a drill, back or forward): also the entries of the layout that depend on
+    the parent (``VIEW_PATHS``: view, overlay layer, UI revision). The notes (未报送, 示意边界) only
+    when they differ from the drawn ones (the state's ``notes`` fingerprint). The page's constant
+    styling (style layers, fonts, trace defaults) stays where it is, so only codes, values and
+    hover texts travel.
     """
     new = view.state
     if not drawn or not drawn.get("map") or not new.get("map") or view.figure is None:
@@ -278,6 +280,8 @@ def map_patch(view: MapView, drawn: dict | None) -> Patch | None:
     patch = Patch()
     patch["data"] = view.figure["data"]
     paths = VIEW_PATHS if drawn.get("parent") != new.get("parent") else (("annotations",),)
+    if drawn.get("notes") is not None and drawn.get("notes") == new.get("notes"):
+        paths = tuple(p for p in paths if p != ("annotations",))
     for path in paths:
         value, target = view.figure["layout"], patch["layout"]
         for key in path[:-1]:

@@ -71,7 +71,7 @@ def child_map(
     ``period`` is accepted for callers that pass it; the values already belong to one period.
     """
     from geo.prepare import get_layer
-    from geo.serve import geojson_url, labels_url, outline_url
+    from geo.serve import geojson_url, overlay_url
 
     layer = get_layer(parent.code)
     by_code = {c.code: c for c in children}
@@ -85,8 +85,7 @@ def child_map(
         unit=ind.unit,
         bounds=layer.bounds,
         direction=ind.direction,
-        outline=outline_url(parent.code),
-        labels=labels_url(parent.code),
+        overlay=overlay_url(parent.code),
         schematic=layer.schematic,
         decimals=ind.decimals,
         size=size,

@@ -67,6 +67,7 @@ def test_forged002_hostile_values_in_every_api_parameter(staff, names, api_args,
         f"/api/v1/values?indicator={indicator}&period={period}&parent={q}",
         f"/geo/{q}.geojson",
         f"/geo/outline/{q}.geojson",
+        f"/geo/overlay/{q}.geojson",
         f"/geo/{IN_SCOPE}.geojson?level={q}",
     ]
     for url in urls:

@@ -131,7 +131,12 @@ def test_matrix004_geo(clients, lianjiang_names, role, where):
     """Map layers: 200 in scope, 403 outside, 401 anonymous."""
     code = IN_SCOPE if where == "in" or role is None else OUT_OF_SCOPE[role]
     problems: list[str] = []
-    for path in (f"/geo/{code}.geojson", f"/geo/outline/{code}.geojson", f"/geo/{code}.geojson?level=5"):
+    for path in (
+        f"/geo/{code}.geojson",
+        f"/geo/outline/{code}.geojson",
+        f"/geo/overlay/{code}.geojson",
+        f"/geo/{code}.geojson?level=5",
+    ):
         resp = clients[role].get(path)
         expected = 401 if role is None else 200 if where == "in" else 403
         if resp.status_code != expected:

@@ -74,16 +74,28 @@ def test_cho004_offline_style_with_outline_and_labels_over_the_fills():
     # Never an empty "sources" (Plotly prunes it and a later update fails); nothing fetched.
     assert list(plain["sources"]) == ["blank"] and isinstance(plain["sources"]["blank"]["data"], dict)
     assert "sprite" not in plain
-    fig = figure(outline="/geo/outline/440800000000.geojson", labels="/geo/labels/440800000000.geojson")
+    fig = figure(overlay="/geo/overlay/440800000000.geojson")
     style = fig.layout.map.style
     assert "http" not in json.dumps(style)  # every URL is on this server
     assert style["glyphs"].startswith("/geo/glyphs/")
-    assert style["sources"]["outline"]["data"] == "/geo/outline/440800000000.geojson"
-    assert style["sources"]["labels"]["data"] == "/geo/labels/440800000000.geojson"
+    # One source, one fetch: the line layer draws its shapes, the symbol layer its points.
+    assert [k for k in style["sources"] if k != "blank"] == ["overlay"]
+    assert style["sources"]["overlay"]["data"] == "/geo/overlay/440800000000.geojson"
     ids = [layer["id"] for layer in style["layers"]]
     # Plotly puts choropleth fills right above the first "water…" layer: outline and names stay on top.
     assert ids[0].startswith("water") and ids[1:] == ["outline", "labels"]
-    assert style["layers"][2]["layout"]["text-field"] == ["get", "name"]
+    outline, labels = style["layers"][1:]
+    assert outline["source"] == labels["source"] == "overlay"
+    assert labels["filter"] == ["==", ["geometry-type"], "Point"] and outline["filter"] == [
+        "!",
+        labels["filter"],
+    ]
+    assert labels["layout"]["text-field"] == ["get", "name"]
+    alone = figure(outline="/geo/outline/440800000000.geojson").layout.map.style
+    assert alone["sources"]["outline"]["data"] == "/geo/outline/440800000000.geojson"
+    assert [layer["id"] for layer in alone["layers"]][1:] == ["outline"] and "filter" not in alone["layers"][
+        1
+    ]
 
 
 def test_cho005_schematic_note_only_when_schematic():

@@ -69,7 +69,7 @@ def test_mapfig005_another_parent_changes_only_the_view_paths_of_the_layout():
     """A page that shows one map can draw another by patching the traces and VIEW_PATHS only."""
 
     def urls(code: str) -> dict:
-        return {"outline": f"/geo/outline/{code}.geojson", "labels": f"/geo/labels/{code}.geojson"}
+        return {"overlay": f"/geo/overlay/{code}.geojson"}
 
     first = map_figure(*ARGS, [1.0, None, 3.0], schematic=False, **urls("440800000000"), **KW)
     second = map_figure(

@@ -28,7 +28,7 @@ from data_access.scope import Scope
 from data_access.settings import get_settings
 from geo.build import ensure_boundaries
 from geo.prepare import get_layer
-from geo.serve import bp, geojson_url, labels_url, outline_url
+from geo.serve import bp, geojson_url, overlay_url
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 VIEWS = {"city": "440800000000", "county_leizhou": "440882000000"}
@@ -70,8 +70,7 @@ def map_figure(parent: str):
         title=f"{name} · 地区生产总值（示例数据）",
         direction=1,
         bounds=layer.bounds,
-        outline=outline_url(parent),
-        labels=labels_url(parent),
+        overlay=overlay_url(parent),
         schematic=layer.schematic,
         size=(SIZE[0], SIZE[1] - 60),
     )

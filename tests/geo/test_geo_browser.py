@@ -49,7 +49,7 @@ def test_geo401_map_draws_offline_with_names(browser_page, view, names):
     page, base, log = browser_page
     open_map(page, base, view)
     parent = VIEWS[view]
-    labels = orjson.loads(get_layer(parent).labels)["features"]
+    labels = orjson.loads(get_layer(parent).overlay)["features"][1:]
     assert len(labels) == names
     # Every child is drawn where its label point is: grey exactly where the value is missing.
     codes = [k.code for k in regions.children(parent, Scope.of(parent))]
@@ -70,7 +70,7 @@ def test_geo402_hover_names_the_region_and_value(browser_page):
     open_map(page, base, "county_leizhou")
     label = next(
         f
-        for f in orjson.loads(get_layer(VIEWS["county_leizhou"]).labels)["features"]
+        for f in orjson.loads(get_layer(VIEWS["county_leizhou"]).overlay)["features"][1:]
         if f["properties"]["name"] == "唐家镇"
     )
     spot = page.evaluate(FEATURES_AT, label["geometry"]["coordinates"])

@@ -166,7 +166,8 @@ def test_geo010_label_points_lie_inside_their_cells(zhanjiang_shared):
             f["properties"]["code"]: shapely.geometry.shape(f["geometry"])
             for f in orjson.loads(layer.body)["features"]
         }
-        points = orjson.loads(layer.labels)["features"]
+        outline, *points = orjson.loads(layer.overlay)["features"]
+        assert outline["properties"]["code"] == parent and outline["geometry"]["type"] != "Point"
         assert [p["properties"]["code"] for p in points] == list(cells)
         for p in points:
             assert cells[p["properties"]["code"]].buffer(1e-4).contains(shapely.geometry.shape(p["geometry"]))

@@ -12,7 +12,7 @@ import geo.serve
 from data_access import store
 from data_access.cache import init_cache
 from data_access.scope import Scope
-from geo.serve import geojson_url, labels_url, outline_url
+from geo.serve import geojson_url, outline_url, overlay_url
 
 from .conftest import LEIZHOU
 
@@ -91,15 +91,16 @@ def test_geo305_outline_is_the_parent(client):
     assert geojson_url(LEIZHOU) == f"/geo/{LEIZHOU}.geojson"
 
 
-def test_geo308_label_points_and_local_glyphs(client):
-    response = client.get(labels_url(LEIZHOU))
-    assert response.status_code == 200 and response.headers["ETag"].endswith('-labels"')
-    features = orjson.loads(response.data)["features"]
-    assert len(features) == 22 and {f["geometry"]["type"] for f in features} == {"Point"}
-    assert set(features[0]["properties"]) == {"code", "name"}
+def test_geo308_overlay_is_the_outline_and_label_points_and_glyphs_are_local(client):
+    response = client.get(overlay_url(LEIZHOU))
+    assert response.status_code == 200 and response.headers["ETag"].endswith('-overlay"')
+    outline, *points = orjson.loads(response.data)["features"]
+    assert outline == orjson.loads(client.get(outline_url(LEIZHOU)).data)["features"][0]
+    assert len(points) == 22 and {f["geometry"]["type"] for f in points} == {"Point"}
+    assert set(points[0]["properties"]) == {"code", "name"}
     glyphs = client.get("/geo/glyphs/Noto%20Sans%20Regular/0-255.pbf")
     assert glyphs.status_code == 200 and glyphs.data == b""
-    assert client.get(labels_url("440000")).status_code == 403
+    assert client.get(overlay_url("440000")).status_code == 403
 
 
 def test_geo306_scope_comes_from_the_server(client, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
 
-from components.choropleth import VIEW_PATHS
+from components.choropleth import VIEW_PATHS, notes_key
 from data_access import values
 from data_access.scope import Scope
 from pages import _map_view as mv
@@ -38,6 +38,7 @@ def test_map001_city_view_draws_the_counties_from_the_store(demo):
         "parent": CITY,
         "selected": None,
         "map": True,
+        "notes": notes_key(view.figure),
     }
     _, kids = values.children_values("gdp", CITY, "2026-Q3", SCOPE)
     trace = view.figure["data"][-1]
@@ -133,10 +134,23 @@ def test_map007_a_drawn_map_is_patched_to_exactly_the_new_figure(demo):
     first = mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE)
     same_parent = mv.map_view(mv.query_from(region="440882", indicator="on_spot_rate"), SCOPE)
     deeper = mv.map_view(mv.query_from(region="440882100202", indicator="kiosk_coverage"), SCOPE)
-    for new, paths in ((same_parent, 2), (deeper, 1 + len(VIEW_PATHS))):  # data + annotations / + view
-        patch = mv.map_patch(new, first.state)
-        assert isinstance(patch, Patch) and len(patch.to_plotly_json()["operations"]) == paths
-        assert _apply(first.figure, patch) == new.figure
+    city = mv.map_view(mv.query_from(indicator="kiosk_coverage"), SCOPE)  # real boundaries: no 示意边界
+    cases = [(first, same_parent, ()), (first, deeper, VIEW_PATHS), (deeper, city, VIEW_PATHS)]
+    kinds = set()
+    for drawn, new, view_paths in cases:
+        patch = mv.map_patch(new, drawn.state)
+        assert isinstance(patch, Patch)
+        locations = [tuple(op["location"]) for op in patch.to_plotly_json()["operations"]]
+        assert _apply(drawn.figure, patch) == new.figure
+        # The notes travel only when they differ from the drawn ones; the view only with another parent.
+        notes_differ = drawn.figure["layout"]["annotations"] != new.figure["layout"]["annotations"]
+        assert (drawn.state["notes"] != new.state["notes"]) == notes_differ
+        kinds.add(notes_differ)
+        expected = [("data",)] + [("layout", *p) for p in view_paths if p != ("annotations",) or notes_differ]
+        if notes_differ and not view_paths:
+            expected.append(("layout", "annotations"))
+        assert locations == expected
+    assert kinds == {True, False}  # both occur above: a drill that keeps the notes, one that changes them
     assert deeper.state["parent"] == "440882100000" and deeper.state["selected"] == "440882100202"
     broken = mv.map_view(mv.query_from(region="abc"), SCOPE)
     assert mv.map_patch(first, broken.state) is None and mv.map_patch(broken, first.state) is None
