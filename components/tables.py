@@ -18,8 +18,10 @@ from components.format import (
     fmt_rank,
     fmt_share,
     fmt_value,
+    number,
     scale,
 )
+from components.targets import target_is_level
 
 LOCALE = {
     "noRowsToShow": "无下级地区",
@@ -145,9 +147,9 @@ def _profile_row(row: dict[str, Any]) -> str:
     value_text = (
         fmt_value(value, row.get("unit", ""), row.get("decimals", 1)) if value is not None else NOT_REPORTED
     )
-    progress_text = MISSING
-    if progress is not None and _get(progress, "progress") is not None:
-        progress_text = f"{fmt_share(_get(progress, 'progress'))}（{fmt_gap(_get(progress, 'gap_pp'))}）"
+    progress_text = _target_text(
+        progress, row.get("unit", ""), row.get("decimals", 1), row.get("direction", 1)
+    )
     cells = [
         _cell(
             "td",
@@ -167,6 +169,30 @@ def _profile_row(row: dict[str, Any]) -> str:
     ]
     code = escape(str(row.get("indicator") or row.get("code") or ""))
     return f'<tr data-indicator="{code}">{"".join(cells)}</tr>'
+
+
+def _target_text(progress: Any, unit: str, decimals: int, direction: int) -> str:
+    """The 目标进度 cell, by ``components.targets``'s rule (as the KPI cards and 需关注 judge).
+
+    An amount: share of the annual target done and the gap to 时间进度 (``72%（落后 3.2 个百分点）``).
+    A rate: its target is a level, so the value against it (``目标 95.0%（低于 2.7 个百分点）``,
+    ``目标 95.0%（已达到）``; for a lower-is-better rate, above the target is what falls short).
+    """
+    if progress is None:
+        return MISSING
+    if target_is_level(unit):
+        actual, goal = _get(progress, "actual"), _get(progress, "target")
+        if actual is None or goal is None:
+            return MISSING
+        size = number(abs(actual - goal), decimals)
+        if float(size.replace(",", "")) == 0 or (actual - goal) * direction > 0:
+            verdict = "已达到"
+        else:
+            verdict = f"{'低于' if actual < goal else '高于'} {size} 个百分点"
+        return f"目标 {number(goal, decimals)}%（{verdict}）"
+    if _get(progress, "progress") is None:
+        return MISSING
+    return f"{fmt_share(_get(progress, 'progress'))}（{fmt_gap(_get(progress, 'gap_pp'))}）"
 
 
 def _cell(tag: str, text: object, **attrs: object) -> str:

@@ -3,6 +3,8 @@
 An amount (亿元, 件, 元 …, summed or accumulated over the year) is judged against the schedule
 (时间进度): by the end of October 10/12 of the annual target should be done, and the gap is
 ``progress − schedule`` in percentage points of the target (``完成年度目标 72%，落后 3.3 个百分点``).
+For a lower-is-better amount the target is a cap and the sign turns: using less of it than the
+share of the year elapsed is ahead.
 
 A rate (unit "%", e.g. 网上办理率) does not accumulate: its annual target is a level to reach, so
 the current value is compared with the target level itself and the difference is in percentage
@@ -37,8 +39,8 @@ def target_is_level(unit: str) -> bool:
 def shortfall_pp(progress: TargetLike | None, unit: str, direction: int = 1) -> float | None:
     """How far an indicator is behind its annual target, in percentage points (> 0: behind).
 
-    Amounts: the schedule minus the share of the target done (``-gap_pp``), whatever ``direction``
-    says (as on the KPI card's progress bar). Rates: the target level minus the value, or the value
+    Amounts: ``-gap_pp``, the points behind 时间进度 (as on the KPI card's progress bar); ``gap_pp``
+    already counts a lower-is-better amount's target as a cap (``data_access.values.Progress``). Rates: the target level minus the value, or the value
     minus the target for a lower-is-better rate (``direction`` -1). None without a target.
     """
     if progress is None:

@@ -56,7 +56,12 @@ class Change:
 
 @dataclass(frozen=True)
 class Progress:
-    """Progress against the annual target; shares are fractions (0.62), ``gap_pp`` in points."""
+    """Progress against the annual target; shares are fractions (0.62), ``gap_pp`` in points.
+
+    ``gap_pp`` > 0 is ahead of the schedule (时间进度), < 0 behind. For a lower-is-better amount
+    (direction -1: the target is a cap, e.g. 事故起数) using less of the cap than the share of the
+    year elapsed is ahead: ``gap_pp = (schedule − progress) × 100``.
+    """
 
     target: float
     actual: float
@@ -177,7 +182,9 @@ def _progress(ind: Indicator, goal: float | None, accs: dict, code12: str, per: 
     if goal is None or actual is None or goal == 0:
         return None
     share, schedule = actual / goal, per.schedule()
-    return Progress(goal, actual, share, schedule, (share - schedule) * 100)
+    return Progress(
+        goal, actual, share, schedule, (share - schedule) * 100 * (1 if ind.direction >= 0 else -1)
+    )
 
 
 def _rank(ind: Indicator, values: list[Value]) -> list[Ranked]:

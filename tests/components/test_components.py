@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from types import SimpleNamespace
 
 from plotly.utils import PlotlyJSONEncoder
@@ -13,7 +14,7 @@ from components.kpi import headline_card, kpi_card
 from components.pickers import indicator_options
 from components.ranking import ranking_list
 from components.shell import header, nav_pages
-from components.tables import grid_rows
+from components.tables import grid_rows, profile_table
 from components.trend import trend_figure
 
 
@@ -194,3 +195,28 @@ def test_cmp011_rate_card_shows_no_time_schedule():
     text = _text(rate)
     assert "93.40" in text and "同比 +1.2 个百分点" in text
     assert "时间进度" not in text and "完成年度目标" not in text
+
+
+def test_cmp012_profile_target_cell_follows_the_target_rule():
+    """Amounts: share done and the gap to 时间进度 (a cap used slower than the year is ahead);
+    rates: the value against the target level, never a share of it against the calendar."""
+
+    def cell(**row) -> str:
+        html = profile_table([{"name": "x", "theme": "t", "value": 1.0, "decimals": 1, **row}], {}).children
+        return re.findall(r"<td>([^<]*)</td>", html)[3]  # 指标, 数值, 同比, 目标进度
+
+    amount = SimpleNamespace(target=100.0, actual=72.0, progress=0.72, schedule=0.75, gap_pp=-3.0)
+    assert cell(unit="亿元", progress=amount) == "72%（落后 3.0 个百分点）"
+    cap = SimpleNamespace(target=20.0, actual=4.0, progress=0.2, schedule=0.25, gap_pp=5.0)
+    assert cell(unit="起", direction=-1, progress=cap) == "20%（领先 5.0 个百分点）"
+    rate = SimpleNamespace(target=95.0, actual=92.3, progress=0.9716, schedule=0.75, gap_pp=22.2)
+    assert cell(unit="%", progress=rate) == "目标 95.0%（低于 2.7 个百分点）"
+    assert (
+        cell(unit="%", progress=SimpleNamespace(**{**vars(rate), "actual": 96.0})) == "目标 95.0%（已达到）"
+    )
+    # Lower is better (e.g. 差评率): above the target level falls short, below it is met.
+    assert cell(unit="%", direction=-1, progress=rate) == "目标 95.0%（已达到）"
+    assert cell(unit="%", direction=-1, progress=SimpleNamespace(**{**vars(rate), "actual": 96.0})) == (
+        "目标 95.0%（高于 1.0 个百分点）"
+    )
+    assert cell(unit="亿元", progress=None) == "—"

@@ -189,6 +189,25 @@ def test_val007_target_progress_vs_schedule(data):
     assert values.target_progress("inc", A2, "2026-03", SCOPE) is None  # no target row
 
 
+def test_val007b_a_cap_used_slower_than_the_year_is_ahead(data):
+    """事故数 (lower is better) against a cap of 20 a year: 4 by March is 20% of the cap at 25% of
+    the year, so 5 points ahead; 8 (40%) would be 15 points behind."""
+    with store.engine().begin() as conn:
+        conn.execute(
+            insert(target), [{"indicator_code": "acc", "region_code": CITY, "year": 2026, "value": 20.0}]
+        )
+        store.bump_version(conn, observations_changed=False)
+    p = values.target_progress("acc", CITY, "2026-03", SCOPE)
+    assert (p.actual, p.progress, p.schedule) == (4.0, pytest.approx(0.2), 0.25)
+    assert p.gap_pp == pytest.approx(5.0)
+    with store.engine().begin() as conn:
+        conn.execute(
+            target.update().where(target.c.indicator_code == "acc").values(value=10.0)
+        )  # 4 of 10: 40% used at 25% of the year
+        store.bump_version(conn, observations_changed=False)
+    assert values.target_progress("acc", CITY, "2026-03", SCOPE).gap_pp == pytest.approx(-15.0)
+
+
 def test_val008_ranking_lower_is_better_with_ties(data):
     with store.engine().begin() as conn:
         insert_regions(
