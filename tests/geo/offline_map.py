@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dash
+from dash import _callback as dash_callbacks
 from dash import dcc, html
 from flask import Flask
 from werkzeug.serving import make_server
@@ -77,6 +78,19 @@ def map_figure(parent: str):
 
 
 def create_page_app() -> dash.Dash:
+    """A bare Dash app showing one map, with only its own callback.
+
+    ``dash.callback`` registrations wait in Dash's global lists until an app serves its first
+    request; an app built earlier in the same process and never served (e.g. the cockpit's, by a
+    test that calls its page functions directly) would hand its page callbacks to this app, and the
+    browser would report outputs missing from this layout. They are dropped here first.
+    """
+    for pending in (
+        dash_callbacks.GLOBAL_CALLBACK_LIST,
+        dash_callbacks.GLOBAL_CALLBACK_MAP,
+        dash_callbacks.GLOBAL_INLINE_SCRIPTS,
+    ):
+        pending.clear()
     server = Flask(__name__)
     init_cache(server, store.settings())  # the cache belongs to the serving app
     server.register_blueprint(bp)
