@@ -11,6 +11,7 @@ import functools
 
 import dash
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from data_access import store
 from data_access.settings import PROJECT_ROOT, Settings
@@ -75,6 +76,14 @@ def create_app(settings: Settings | None = None, *, login_disabled: bool = False
     from pages._auth import init_auth
 
     init_auth(app, login_disabled=login_disabled)  # login, guard, scope per user, security headers
+
+    if settings.proxy_hops:  # X-Forwarded-* from that many proxies: the client's address and scheme
+        server.wsgi_app = ProxyFix(
+            server.wsgi_app,
+            x_for=settings.proxy_hops,
+            x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+        )
 
     @server.get("/healthz")
     def healthz():

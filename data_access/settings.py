@@ -24,6 +24,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("COCKPIT_DEMO_PASSWORD", "", "password of the demo accounts; empty: generated and printed once"),
     ("COCKPIT_SECURE_COOKIES", "0", "1 when served over HTTPS: session cookie gets the Secure flag"),
     ("COCKPIT_INSTANCE_DIR", "instance", "folder for the SQLite store, secret key and file cache"),
+    ("COCKPIT_PROXY_HOPS", "0", "reverse proxies in front of the app whose X-Forwarded-* headers to trust"),
 ]
 
 
@@ -37,6 +38,7 @@ class Settings:
     demo_password: str
     secure_cookies: bool
     instance_dir: Path
+    proxy_hops: int = 0
 
 
 def _default_database_url(instance: Path) -> str:
@@ -52,6 +54,12 @@ def _secret_key(instance: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _proxy_hops(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError(f"COCKPIT_PROXY_HOPS must be a whole number of proxies (0, 1, 2 …), not {text!r}")
+    return int(text)
 
 
 def get_settings(**explicit: object) -> Settings:
@@ -74,6 +82,7 @@ def get_settings(**explicit: object) -> Settings:
         "demo_password": pick("demo_password", ""),
         "secure_cookies": pick("secure_cookies", "0").lower() in ("1", "true", "yes"),
         "instance_dir": instance,
+        "proxy_hops": _proxy_hops(pick("proxy_hops", "0")),
     }
     unknown = set(explicit) - {f.name for f in fields(Settings)}
     if unknown:

@@ -39,14 +39,21 @@ def ensure_accounts() -> None:
             users.add_user(name, PASSWORD, role, region, display_name=f"测试{users.ROLE_NAMES[role]}")
 
 
-def login(client, username: str, password: str = PASSWORD, next_path: str = "/", address: str | None = None):
+def login(
+    client,
+    username: str,
+    password: str = PASSWORD,
+    next_path: str = "/",
+    address: str | None = None,
+    headers: dict | None = None,
+):
     """Log in through the real form (fetches the CSRF token first); returns the POST response."""
     environ = {"REMOTE_ADDR": address} if address else {}
-    page = client.get("/login", environ_base=environ)
+    page = client.get("/login", environ_base=environ, headers=headers)
     match = _CSRF.search(page.get_data(as_text=True))
     token = match.group(1) if match else ""
     form = {"username": username, "password": password, "csrf_token": token, "next": next_path}
-    return client.post("/login", data=form, environ_base=environ)
+    return client.post("/login", data=form, environ_base=environ, headers=headers)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -123,6 +123,36 @@ def test_login009_rate_limit_per_address(tiny_users, clock):
     assert login(client, "boss", address="10.0.0.10").status_code == 302
 
 
+@pytest.mark.parametrize("hops", [0, 1])
+def test_login009b_behind_a_proxy_the_forwarded_address_counts(tiny_store, clock, hops):
+    """COCKPIT_PROXY_HOPS=1: the client's address comes from X-Forwarded-For, so 20 failures from
+    one client do not lock out the others behind the same proxy; 0: the header is not trusted."""
+    from app import create_app
+
+    app = create_app(dataclasses.replace(tiny_store, root_region="990100", proxy_hops=hops))
+    users.add_user("boss", PASSWORD, "leader", "990100")
+    client = app.server.test_client()
+
+    def through_proxy(username: str, password: str, client_address: str):
+        headers = {"X-Forwarded-For": client_address, "X-Forwarded-Proto": "https"}
+        return login(client, username, password, address="10.9.9.9", headers=headers)  # the proxy
+
+    for i in range(ratelimit.LIMITS["addr"]):
+        assert through_proxy(f"guess{i}", "wrong-password", "172.16.0.5").status_code == 401
+    other = through_proxy("boss", PASSWORD, "172.16.0.6")
+    assert other.status_code == (302 if hops else 429)
+    (entry, *_) = [e for e in audit.recent() if e.outcome == "failed"]
+    assert entry.address == ("172.16.0.5" if hops else "10.9.9.9")
+
+
+def test_login009c_proxy_hops_must_be_a_number():
+    from data_access.settings import get_settings
+
+    with pytest.raises(ValueError, match="COCKPIT_PROXY_HOPS"):
+        get_settings(proxy_hops="yes", secret_key="x")
+    assert get_settings(proxy_hops="2", secret_key="x").proxy_hops == 2
+
+
 def test_login010_unknown_users_are_limited_like_known_ones(tiny_users, clock):
     client = tiny_users.server.test_client()
     for _ in range(ratelimit.LIMITS["user"]):
