@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-BACKGROUND = "#f4f6f8"
+BACKGROUND = "rgba(0,0,0,0)"  # transparent: the panel behind shows, in the desk and in the wall theme
 # Plotly prunes an empty ``sources`` object from the full layout, then sees a "different" style on
 # the next update and MapLibre rejects it (no ``sources``): the update is dropped. One tiny inline
 # source (nothing fetched) keeps every style valid.

@@ -147,8 +147,8 @@ def _profile_row(row: dict[str, Any]) -> str:
     value_text = (
         fmt_value(value, row.get("unit", ""), row.get("decimals", 1)) if value is not None else NOT_REPORTED
     )
-    progress_text = _target_text(
-        progress, row.get("unit", ""), row.get("decimals", 1), row.get("direction", 1)
+    progress_text, progress_title = _target_text(
+        progress, row.get("unit", ""), row.get("decimals", 1), row.get("direction", 1), value
     )
     cells = [
         _cell(
@@ -163,7 +163,7 @@ def _profile_row(row: dict[str, Any]) -> str:
             if change is not None
             else MISSING,
         ),
-        _cell("td", progress_text),
+        _cell("td", progress_text, title=progress_title),
         _cell("td", fmt_rank(*rank) if rank else MISSING),
         _cell("td", fmt_completeness(row.get("reported"), row.get("expected")).removeprefix("报送 ")),
     ]
@@ -171,28 +171,34 @@ def _profile_row(row: dict[str, Any]) -> str:
     return f'<tr data-indicator="{code}">{"".join(cells)}</tr>'
 
 
-def _target_text(progress: Any, unit: str, decimals: int, direction: int) -> str:
+def _target_text(
+    progress: Any, unit: str, decimals: int, direction: int, value: float | None = None
+) -> tuple[str, str]:
     """The 目标进度 cell, by ``components.targets``'s rule (as the KPI cards and 需关注 judge).
 
     An amount: share of the annual target done and the gap to 时间进度 (``72%（落后 3.2 个百分点）``).
     A rate: its target is a level, so the value against it (``目标 95.0%（低于 2.7 个百分点）``,
     ``目标 95.0%（已达到）``; for a lower-is-better rate, above the target is what falls short).
+    A flow rate is judged on its year-to-date figure, which may differ from the month shown
+    beside it: the cell then says 累计 and its title gives that figure. Returns (text, title).
     """
     if progress is None:
-        return MISSING
+        return MISSING, ""
     if target_is_level(unit):
         actual, goal = _get(progress, "actual"), _get(progress, "target")
         if actual is None or goal is None:
-            return MISSING
+            return MISSING, ""
         size = number(abs(actual - goal), decimals)
+        cumulative = value is not None and number(value, decimals) != number(actual, decimals)
         if float(size.replace(",", "")) == 0 or (actual - goal) * direction > 0:
             verdict = "已达到"
         else:
             verdict = f"{'低于' if actual < goal else '高于'} {size} 个百分点"
-        return f"目标 {number(goal, decimals)}%（{verdict}）"
+        title = f"{'年初至今累计' if cumulative else '本期'} {number(actual, decimals)}%，年度目标 {number(goal, decimals)}%"
+        return f"目标 {number(goal, decimals)}%（{'累计' if cumulative else ''}{verdict}）", title
     if _get(progress, "progress") is None:
-        return MISSING
-    return f"{fmt_share(_get(progress, 'progress'))}（{fmt_gap(_get(progress, 'gap_pp'))}）"
+        return MISSING, ""
+    return f"{fmt_share(_get(progress, 'progress'))}（{fmt_gap(_get(progress, 'gap_pp'))}）", ""
 
 
 def _cell(tag: str, text: object, **attrs: object) -> str:

@@ -74,6 +74,9 @@ def test_cho004_offline_style_with_outline_and_labels_over_the_fills():
     # Never an empty "sources" (Plotly prunes it and a later update fails); nothing fetched.
     assert list(plain["sources"]) == ["blank"] and isinstance(plain["sources"]["blank"]["data"], dict)
     assert "sprite" not in plain
+    # Transparent: the panel behind shows, light on the desk theme and dark on the wall theme.
+    assert plain["layers"][0]["paint"]["background-color"] == "rgba(0,0,0,0)"
+    assert figure().layout.paper_bgcolor == "rgba(0,0,0,0)"
     fig = figure(overlay="/geo/overlay/440800000000.geojson")
     style = fig.layout.map.style
     assert "http" not in json.dumps(style)  # every URL is on this server

@@ -202,8 +202,9 @@ def test_cmp012_profile_target_cell_follows_the_target_rule():
     rates: the value against the target level, never a share of it against the calendar."""
 
     def cell(**row) -> str:
-        html = profile_table([{"name": "x", "theme": "t", "value": 1.0, "decimals": 1, **row}], {}).children
-        return re.findall(r"<td>([^<]*)</td>", html)[3]  # 指标, 数值, 同比, 目标进度
+        html = profile_table([{"name": "x", "theme": "t", "value": None, "decimals": 1, **row}], {}).children
+        row = html.split("<tr data-indicator")[1]
+        return re.findall(r"<td[^>]*>([^<]*)</td>", row)[3]  # 指标, 数值, 同比, 目标进度
 
     amount = SimpleNamespace(target=100.0, actual=72.0, progress=0.72, schedule=0.75, gap_pp=-3.0)
     assert cell(unit="亿元", progress=amount) == "72%（落后 3.0 个百分点）"
@@ -220,3 +221,11 @@ def test_cmp012_profile_target_cell_follows_the_target_rule():
         "目标 95.0%（高于 1.0 个百分点）"
     )
     assert cell(unit="亿元", progress=None) == "—"
+    # A flow rate is judged on its year-to-date figure: when that differs from the month shown,
+    # the cell says so and its title gives the figure compared.
+    html = profile_table(
+        [{"name": "x", "theme": "t", "value": 90.0, "unit": "%", "progress": rate}], {}
+    ).children
+    assert (
+        "目标 95.0%（累计低于 2.7 个百分点）" in html and 'title="年初至今累计 92.3%，年度目标 95.0%"' in html
+    )
