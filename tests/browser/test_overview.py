@@ -52,3 +52,38 @@ def test_ovw103_unknown_path_shows_the_404_page(leader_page, live_server):
     page.goto(f"{live_server}/no-such-page")
     page.get_by_text("页面不存在").first.wait_for()
     assert page.locator("a:has-text('返回总览')").is_visible()
+
+
+FITS = """() => {
+  const main = document.querySelector('.shell-main');
+  const boxes = {};
+  for (const [name, sel] of Object.entries({map: '#overview-map', ranking: '#overview-ranking',
+      attention: '#overview-attention', trend: '#overview-trend', kpis: '#overview-kpis'})) {
+    const r = document.querySelector(sel).getBoundingClientRect();
+    boxes[name] = {top: r.top, bottom: r.bottom, height: r.height};
+  }
+  return {boxes, innerHeight: window.innerHeight,
+          pageScroll: document.documentElement.scrollHeight - window.innerHeight,
+          mainScroll: main.scrollHeight - main.clientHeight};
+}"""
+
+
+def test_ovw104_wall_screen_overview_fits_one_screen(leader_page, live_server):
+    """大屏 at 1920×1080: KPIs, map, ranking, 需关注 and the trend all on screen, nothing to scroll;
+    the map and the trend take the height left (the desk layout scrolls instead)."""
+    page = leader_page
+    page.goto(f"{live_server}/?screen=wall")
+    page.wait_for_selector(".shell.theme-wall")
+    wait_drawn(page, CITY, graph_id="overview-map")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#overview-trend .bars path, #overview-trend .point').length > 0"
+    )
+    fit = page.evaluate(FITS)
+    assert fit["pageScroll"] <= 1 and fit["mainScroll"] <= 1, fit
+    for name, box in fit["boxes"].items():
+        assert box["top"] >= 0 and box["bottom"] <= fit["innerHeight"], (name, fit)
+    assert fit["boxes"]["map"]["height"] >= 320 and fit["boxes"]["trend"]["height"] >= 150, fit
+    page.goto(f"{live_server}/?screen=desk")  # the desk theme keeps its scrolling page
+    page.wait_for_selector(".shell.theme-desk")
+    wait_drawn(page, CITY, graph_id="overview-map")
+    assert page.evaluate(FITS)["pageScroll"] > 0
