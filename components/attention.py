@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from dash import dcc, html
 
 from components.format import fmt_progress
-from components.summary import number, target_clause
-from components.targets import TargetLike, shortfall_pp, target_is_level
+from components.summary import target_clause
+from components.targets import TargetLike, level_met, shortfall_pp, target_is_level
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def target_item(
     if gap is None:
         return None
     if target_is_level(unit):
-        if float(number(gap, decimals).replace(",", "")) <= 0:  # met, or 达到年度目标 once rounded
+        if level_met(progress, direction, decimals):  # met, or 达到年度目标 once rounded
             return None
         return AttentionItem("target", f"{name}：{target_clause(progress, decimals)}", href, gap)
     if progress.progress is None or gap < SCHEDULE_TOLERANCE_PP:

@@ -21,7 +21,7 @@ from components.format import (
     number,
     scale,
 )
-from components.targets import target_is_level
+from components.targets import level_met, target_is_level
 
 LOCALE = {
     "noRowsToShow": "无下级地区",
@@ -185,16 +185,18 @@ def _target_text(
     if progress is None:
         return MISSING, ""
     if target_is_level(unit):
-        actual, goal = _get(progress, "actual"), _get(progress, "target")
-        if actual is None or goal is None:
+        met = level_met(progress, direction, decimals)
+        if met is None:
             return MISSING, ""
-        size = number(abs(actual - goal), decimals)
+        actual, goal = _get(progress, "actual"), _get(progress, "target")
+        verdict = (
+            "已达到"
+            if met
+            else f"{'低于' if actual < goal else '高于'} {number(abs(actual - goal), decimals)} 个百分点"
+        )
         cumulative = value is not None and number(value, decimals) != number(actual, decimals)
-        if float(size.replace(",", "")) == 0 or (actual - goal) * direction > 0:
-            verdict = "已达到"
-        else:
-            verdict = f"{'低于' if actual < goal else '高于'} {size} 个百分点"
-        title = f"{'年初至今累计' if cumulative else '本期'} {number(actual, decimals)}%，年度目标 {number(goal, decimals)}%"
+        shown = f"{'年初至今累计' if cumulative else '本期'} {number(actual, decimals)}%"
+        title = f"{shown}，年度目标 {number(goal, decimals)}%"
         return f"目标 {number(goal, decimals)}%（{'累计' if cumulative else ''}{verdict}）", title
     if _get(progress, "progress") is None:
         return MISSING, ""

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from components.format import number
+
 
 class TargetLike(Protocol):
     """``values.Progress``: target and actual in the indicator's unit, progress and schedule as
-    shares of 1, ``gap_pp`` = (progress − schedule) × 100."""
+    shares of 1, ``gap_pp`` = (progress − schedule) × 100 (the other way round for a cap)."""
 
     target: float
     actual: float
@@ -40,8 +42,9 @@ def shortfall_pp(progress: TargetLike | None, unit: str, direction: int = 1) -> 
     """How far an indicator is behind its annual target, in percentage points (> 0: behind).
 
     Amounts: ``-gap_pp``, the points behind 时间进度 (as on the KPI card's progress bar); ``gap_pp``
-    already counts a lower-is-better amount's target as a cap (``data_access.values.Progress``). Rates: the target level minus the value, or the value
-    minus the target for a lower-is-better rate (``direction`` -1). None without a target.
+    already counts a lower-is-better amount's target as a cap (``data_access.values.Progress``).
+    Rates: the target level minus the value, or the value minus the target for a lower-is-better
+    rate (``direction`` -1). None without a target.
     """
     if progress is None:
         return None
@@ -52,3 +55,12 @@ def shortfall_pp(progress: TargetLike | None, unit: str, direction: int = 1) -> 
     if progress.gap_pp is None:
         return None
     return -progress.gap_pp
+
+
+def level_met(progress: TargetLike | None, direction: int, decimals: int) -> bool | None:
+    """For a rate: True when its value reaches its target level, as shown (rounded to
+    ``decimals``: 89.96% against 90.0% counts as reached); None without a target or a value."""
+    gap = shortfall_pp(progress, "%", direction)
+    if gap is None:
+        return None
+    return float(number(gap, decimals).replace(",", "")) <= 0
