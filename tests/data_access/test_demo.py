@@ -389,8 +389,8 @@ def test_demo012_programme_shares_plausible(zhanjiang):
 
 
 def test_demo013_periods_due_dates_and_as_of_time():
-    from data_access.demo_admin import due_date
-    from data_access.demo_base import Periods
+    from data_access.demo.admin import due_date
+    from data_access.demo.base import Periods
 
     p = Periods.ending("2026-10", 24)
     assert (p.months[0], p.months[-1], len(p.months)) == ("2024-11", "2026-10", 24)

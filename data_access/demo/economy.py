@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import regions
-from .demo_base import Periods, Units, Writer, period_end_month, period_year, rng_for, write_series
+from .. import regions
+from .base import Periods, Units, Writer, period_end_month, period_year, rng_for, write_series
 
 # 2025 GDP (亿元) and resident population (万人) of the 21 cities, rounded public orders of magnitude.
 CITY_GDP = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .demo_base import Units, Writer
-from .schema import contact, filer
+from ..schema import contact, filer
+from .base import Units, Writer
 
 # Surnames common in western Guangdong (repeats weight the frequent ones) and given-name characters.
 SURNAMES = "陈陈陈李李黄黄林林梁梁吴吴张刘王郑何杨罗许谢邓冯蔡曾周苏朱叶庄钟彭赖卢潘庞莫揭温余廖方戴颜柯"

@@ -14,18 +14,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, select
 
-from . import regions, store
-from .catalogue import BY_CODE, CATALOGUE, load_catalogue
-from .codes import normalize_code
-from .demo_admin import generate_cameras, generate_reporting, generate_sharing
-from .demo_base import Periods, Units, Writer, period_end, rng_for
-from .demo_economy import generate_economy
-from .demo_local import generate_govnet, generate_programme, generate_services, rate_targets
-from .demo_people import generate_contacts
-from .errors import NotFound
-from .observations import refresh_statistics
-from .rollup import rebuild_partials
-from .schema import (
+from .. import regions, store
+from ..catalogue import BY_CODE, CATALOGUE, load_catalogue
+from ..codes import normalize_code
+from ..errors import NotFound
+from ..observations import refresh_statistics
+from ..rollup import rebuild_partials
+from ..schema import (
     contact,
     data_sharing,
     filer,
@@ -39,7 +34,12 @@ from .schema import (
     target,
     video_resource,
 )
-from .settings import get_settings
+from ..settings import get_settings
+from .admin import generate_cameras, generate_reporting, generate_sharing
+from .base import Periods, Units, Writer, period_end, rng_for
+from .economy import generate_economy
+from .local import generate_govnet, generate_programme, generate_services, rate_targets
+from .people import generate_contacts
 
 DEFAULT_SEED = 20261127
 DEFAULT_END = "2026-10"
@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         f"演示数据已生成：根地区 {root12}，地区 {n_regions} 个，指标 {len(CATALOGUE)} 个，"
         f"观测值 {counts.get('observation', 0)} 条，用时 {time.perf_counter() - started:.1f} 秒"
     )
-    from .users import announce_demo_accounts  # demo logins: city leader, city admin, 雷州市 staff
+    from ..users import announce_demo_accounts  # demo logins: city leader, city admin, 雷州市 staff
 
     announce_demo_accounts(root12)
     return 0

@@ -7,7 +7,8 @@ from itertools import repeat
 
 import numpy as np
 
-from .demo_base import (
+from ..schema import data_sharing, reporting_period, reporting_task, submission, video_resource
+from .base import (
     Periods,
     Units,
     Writer,
@@ -17,8 +18,7 @@ from .demo_base import (
     rng_for,
     write_series,
 )
-from .demo_people import generate_filers
-from .schema import data_sharing, reporting_period, reporting_task, submission, video_resource
+from .people import generate_filers
 
 COMMAND, STATS, AGRI = "百千万工程指挥部办公室", "统计局", "农业农村局"
 # code, name, department, level of the reporting units, frequency, due day of the following month

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .demo_base import Periods, Units, Writer, period_end_month, period_year, rng_for, write_series
+from .base import Periods, Units, Writer, period_end_month, period_year, rng_for, write_series
 
 TARGET_RATES = {  # (2025, 2026) goals for the root and every county
     "online_rate": (85.0, 90.0),

@@ -11,9 +11,9 @@ from itertools import repeat
 import numpy as np
 from sqlalchemy import Connection, Table
 
-from .catalogue import BY_CODE
-from .regions import read_regions
-from .schema import observation
+from ..catalogue import BY_CODE
+from ..regions import read_regions
+from ..schema import observation
 
 CHUNK = 10_000
 SOURCE, REPORTED_BY = "demo", "演示数据生成器"
