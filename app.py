@@ -66,14 +66,14 @@ def create_app(settings: Settings | None = None, *, login_disabled: bool = False
     # A layout *function*: the header's as-of time and root region are read on every page load.
     app.layout = functools.partial(create_appshell, dash.page_registry, settings)
 
-    from pages._api import register_api
+    from web.api import register_api
 
     register_api(server)  # /api/v1: JSON API, JSON errors under /api/
     from geo.serve import bp as geo_bp
 
     server.register_blueprint(geo_bp)  # /geo/<code>.geojson: map layers, ETag + gzip
 
-    from pages._auth import init_auth
+    from web.auth import init_auth
 
     init_auth(app, login_disabled=login_disabled)  # login, guard, scope per user, security headers
 

@@ -182,7 +182,7 @@ def add_common_callback(app) -> None:
     from data_access.periods import period_for
     from data_access.regions import children, get_region
     from pages._map_view import parse_search
-    from pages._scope import current_scope
+    from web.scope import current_scope
 
     @app.callback(Output("bench-graph", "figure"), Input("bench-url", "search"))
     def common(search):
@@ -306,7 +306,7 @@ def server_figures(url: str, workdir: Path, runs: int) -> None:
     client = app.server.test_client()
     client.get("/_dash-dependencies")  # Dash registers its callbacks on the first request
     from pages import _map_view as mv
-    from pages._scope import current_scope
+    from web.scope import current_scope
 
     print(f"Map callback through /_dash-update-component, {runs} runs each (ms; bytes sent: gzip / raw)")
     print(
@@ -360,7 +360,7 @@ def scale_check(app, runs: int) -> None:
     from geo.serve import geojson_url
 
     with app.server.test_request_context("/"):
-        from pages._scope import current_scope
+        from web.scope import current_scope
 
         scope = current_scope()
         towns = region_index().children[COUNTY]

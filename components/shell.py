@@ -107,8 +107,8 @@ def shell_context() -> dict[str, Any]:
     from data_access.errors import CockpitError
     from data_access.regions import get_region
     from data_access.users import ROLE_NAMES
-    from pages._auth import current_account
-    from pages._scope import current_scope
+    from web.auth import current_account
+    from web.scope import current_scope
 
     scope = current_scope()
     try:

@@ -15,7 +15,7 @@ import orjson
 from flask import Blueprint, Response, request
 
 from data_access.errors import CockpitError, InvalidInput, NotFound
-from pages._scope import current_scope
+from web.scope import current_scope
 
 from .prepare import Layer, get_layer
 

@@ -26,8 +26,8 @@ from data_access.regions import Region, get_region
 from data_access.regions import breadcrumb as region_path
 from data_access.scope import Scope
 from pages import _ids as ids
-from pages._scope import current_scope
 from pages._views import as_of_month, map_href
+from web.scope import current_scope
 
 # Pickers carry the value the page was built with ("shown"): a dropdown that reports its value on
 # mount (or the same value again) must not navigate.

@@ -1,6 +1,6 @@
 """Building blocks shared by the overview and the map page: plain functions, no callbacks.
 
-Each takes plain arguments (codes, a month, the scope from ``pages._scope.current_scope()``), asks
+Each takes plain arguments (codes, a month, the scope from ``web.scope.current_scope()``), asks
 ``data_access`` and ``geo`` for figures, and returns components. Theme pages may reuse them.
 """
 

@@ -10,7 +10,7 @@ import dash
 from dash import html
 
 from data_access import audit, users
-from pages._auth import current_account
+from web.auth import current_account
 
 dash.register_page(
     __name__, path="/admin", name="管理", order=90, title="管理 · 百千万工程驾驶舱", admin_only=True

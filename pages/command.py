@@ -25,7 +25,7 @@ from data_access.errors import CockpitError
 from data_access.regions import Region
 from data_access.scope import Scope
 from pages import _ids as ids
-from pages._scope import current_scope
+from web.scope import current_scope
 
 dash.register_page(__name__, path="/command", name="指挥体系", title="指挥体系 · 百千万工程驾驶舱", order=14)
 
@@ -47,7 +47,7 @@ MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 def can_see_phones() -> bool:
     """Whether the current user may see phone numbers in full (the access-control decision)."""
-    from pages._auth import can_see_phones as allowed
+    from web.auth import can_see_phones as allowed
 
     return allowed()
 
@@ -248,7 +248,7 @@ def _export(_xlsx: int, _csv: int, state: dict | None) -> Any:
         reveal_phones=can_see_phones(),
     )
     data = directory.export_bytes(people, fmt)
-    from pages._auth import audit_event
+    from web.auth import audit_event
 
     audit_event("export", f"指挥体系通讯录 {place.code} {fmt} {len(people)} 人")
     return dcc.send_bytes(data, f"指挥体系通讯录_{place.name}.{fmt}", type=MIME[fmt])

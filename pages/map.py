@@ -28,7 +28,7 @@ from pages._map_view import (
     query_from,
     side_view,
 )
-from pages._scope import current_scope
+from web.scope import current_scope
 
 dash.register_page(__name__, path="/map", name="地图", title="地图 · 百千万工程驾驶舱", order=1)
 

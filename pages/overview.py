@@ -26,7 +26,7 @@ from data_access.regions import get_region
 from data_access.scope import Scope
 from pages import _ids as ids
 from pages import _views as views
-from pages._scope import current_scope
+from web.scope import current_scope
 
 dash.register_page(__name__, path="/", name="总览", title="总览 · 百千万工程驾驶舱", order=0)
 

@@ -25,7 +25,7 @@ from data_access.errors import CockpitError
 from data_access.regions import Region
 from data_access.scope import Scope
 from pages import _ids as ids
-from pages._scope import current_scope
+from web.scope import current_scope
 
 dash.register_page(
     __name__, path="/reporting", name="填表报数", title="填表报数 · 百千万工程驾驶舱", order=12
@@ -292,7 +292,7 @@ def _children_table(place: Region, month: str, task: str | None, scope: Scope, t
 
 
 def _overdue(place: Region, month: str, task: str | None, scope: Scope, today: str) -> html.Div:
-    from pages._auth import can_see_phones  # the one switch: full numbers for leaders and admins
+    from web.auth import can_see_phones  # the one switch: full numbers for leaders and admins
 
     reveal = can_see_phones()
     units = reporting.overdue_units(place.code, month, scope, task, today, reveal)

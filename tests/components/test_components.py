@@ -79,7 +79,7 @@ def test_cmp004_nav_lists_registry_pages_by_order_without_hidden_ones():
         "pages.map": {"name": "地图", "path": "/map", "relative_path": "/map", "order": 1},
         "pages.overview": {"name": "总览", "path": "/", "relative_path": "/", "order": 0},
         "pages.economy": {"name": "经济运行", "path": "/economy", "relative_path": "/economy", "order": 2},
-        "pages.login": {
+        "web.login": {
             "name": "登录",
             "path": "/login",
             "relative_path": "/login",

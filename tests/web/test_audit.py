@@ -4,8 +4,8 @@ the log and the users inside the administrator's scope, and nobody else sees it.
 from __future__ import annotations
 
 from data_access import audit
-from tests.auth import forge
-from tests.auth.conftest import login
+from tests.web import forge
+from tests.web.conftest import login
 
 
 def _export_payload(app) -> dict:

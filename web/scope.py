@@ -1,7 +1,7 @@
 """The region scope of the current request, decided on the server.
 
 Inside a request of an app built by ``create_app`` the scope is the logged-in user's (or the API
-token's user's) region. A request without a user (the guard in ``pages._auth`` lets only the login
+token's user's) region. A request without a user (the guard in ``web.auth`` lets only the login
 page and /healthz through) gets :data:`NOBODY`, a scope that contains no region, so anything
 that still asks reads nothing — Dash evaluates the shell layout on whatever request comes first,
 e.g. /login. Outside a request — the CLI, scripts — and in bare Flask apps without access control
@@ -21,7 +21,7 @@ NOBODY = Scope("000000000000")  # no region code starts with "00": every check f
 def current_scope() -> Scope:
     """The scope every query of this request must run under."""
     if has_request_context():
-        from pages._auth import auth_enabled, current_account
+        from web.auth import auth_enabled, current_account
 
         user = current_account()
         if user is not None:

@@ -4,7 +4,7 @@
 requires a session — or ``Authorization: Bearer <token>`` on ``/api/v1`` and ``/geo`` — for every
 route except :data:`PUBLIC_PATHS` and the login page's static files, security headers on every
 response, and error handlers that never send a stack trace. :func:`current_account` is the user a
-request runs as; ``pages._scope.current_scope()`` derives the scope from it.
+request runs as; ``web.scope.current_scope()`` derives the scope from it.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def init_auth(app: dash.Dash, *, login_disabled: bool = False) -> None:
         user = users.user_for_session(session_id)
         return Account(user) if user else None
 
-    from pages.login import bp as login_bp
+    from web.login import bp as login_bp
 
     server.register_blueprint(login_bp)
     # First of all before_request hooks: Dash's own (first-request setup) may evaluate layouts.
@@ -176,7 +176,7 @@ def _guard() -> Response | None:
     if _wants_json(path):
         extra = {"WWW-Authenticate": "Bearer"} if path.startswith(TOKEN_PREFIXES) else {}
         return _json("请先登录", 401, **extra)
-    from pages.login import login_url
+    from web.login import login_url
 
     return redirect(login_url(request.full_path if request.query_string else path))
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from data_access import audit, ratelimit, store, users
 from data_access.schema import api_token, app_user, audit_log, login_attempt
-from tests.auth.conftest import PASSWORD, login
+from tests.web.conftest import PASSWORD, login
 
 T0 = datetime(2026, 11, 27, 9, 0, 0)
 

@@ -109,7 +109,7 @@ def _render(message: str = "", username: str = "", next_path: str = "/", status:
 @bp.get("/login")
 def login_form() -> Response:
     """The form; an already logged-in user goes straight on."""
-    from pages._auth import current_account
+    from web.auth import current_account
 
     if current_account() is not None:
         return redirect(safe_next(request.args.get("next")))
@@ -119,7 +119,7 @@ def login_form() -> Response:
 @bp.post("/login")
 def login_submit() -> Response:
     """Check the form: CSRF token, rate limit, password; then start a fresh session."""
-    from pages._auth import Account, client_address
+    from web.auth import Account, client_address
 
     # Control characters (NUL above all) never belong in a name; PostgreSQL refuses NUL in text.
     username = "".join(ch for ch in (request.form.get("username") or "") if ch >= " ").strip()[:MAX_FIELD]
@@ -161,7 +161,7 @@ def login_submit() -> Response:
 @bp.route("/logout", methods=["GET", "POST"])
 def logout() -> Response:
     """End the session and go back to the login form."""
-    from pages._auth import client_address, current_account
+    from web.auth import client_address, current_account
 
     user = current_account()
     if user is not None and user.id:

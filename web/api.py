@@ -1,6 +1,6 @@
 """Read-only JSON API ``/api/v1`` over the same query functions as the pages.
 
-Every view takes its scope from :func:`pages._scope.current_scope` and reads through
+Every view takes its scope from :func:`web.scope.current_scope` and reads through
 ``data_access``; nothing here touches the database. Errors are JSON ``{"error": "<中文说明>"}``:
 400 malformed input, 403 outside the scope, 404 unknown code, never a stack trace.
 """
@@ -20,7 +20,7 @@ from data_access.errors import CockpitError, InvalidInput
 from data_access.periods import parse_period
 from data_access.regions import Region
 from data_access.values import Value, children_values
-from pages._scope import current_scope
+from web.scope import current_scope
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def register_api(server: Flask) -> None:
     """Attach the blueprint; answer routing errors under ``/api/`` in JSON too.
 
     Errors raised outside the blueprint's views (the access guard) are answered in JSON by
-    ``pages._auth``'s handlers; the blueprint's own handlers below cover its views.
+    ``web.auth``'s handlers; the blueprint's own handlers below cover its views.
     """
     server.register_blueprint(bp)
 

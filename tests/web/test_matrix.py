@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.auth import forge
-from tests.auth.conftest import ACCOUNTS, IN_SCOPE, LIANJIANG, OUT_OF_SCOPE, ROLES
+from tests.web import forge
+from tests.web.conftest import ACCOUNTS, IN_SCOPE, LIANJIANG, OUT_OF_SCOPE, ROLES
 
 ROLE_OR_NONE = (None, *ROLES)
 DENIED = "无权查看"

@@ -13,7 +13,7 @@ from data_access import audit, store, users
 from data_access.errors import InvalidInput, NotFound
 from data_access.schema import api_token, app_user
 from data_access.scope import Scope
-from tests.auth.conftest import PASSWORD
+from tests.web.conftest import PASSWORD
 
 
 def _rows(table) -> list[dict]:

@@ -16,7 +16,7 @@ from data_access.regions import children, region_index
 from data_access.scope import Scope
 
 ROUTER_OUTPUT = "_pages_content.children"
-# Flask rules that need no session (see pages._auth.PUBLIC_PATHS) or serve Dash/static files.
+# Flask rules that need no session (see web.auth.PUBLIC_PATHS) or serve Dash/static files.
 PUBLIC_RULES = {"/healthz", "/login", "/logout", "/_favicon.ico"}
 
 

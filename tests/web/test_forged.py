@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.auth import forge
-from tests.auth.conftest import IN_SCOPE, LIANJIANG, PASSWORD, login
+from tests.web import forge
+from tests.web.conftest import IN_SCOPE, LIANJIANG, PASSWORD, login
 
 # 廉江市 written every way a code is accepted, and near-misses that must not slip through.
 LIANJIANG_FORMS = ["440881", "440881000000", "4408", " 440881", "440881%20", "44", "440000", "440881001000"]

@@ -1,0 +1,1 @@
+"""Flask-side routes and request context: login, the access guard, the JSON API, the request scope."""
