@@ -28,8 +28,9 @@ serve: $(STAMP)
 	else $(BIN)/cockpit demo; fi
 	$(BIN)/cockpit serve --host $(HOST) --port $(PORT)
 
+# One worker per core; each test file stays on one worker (its module fixtures are built once).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 demo: $(STAMP)
 	$(BIN)/cockpit demo
