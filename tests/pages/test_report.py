@@ -152,3 +152,21 @@ def test_frp005_admin_returns_with_reason_and_filer_sees_it(report_app, page, mo
     returned = text(next(n for n in walk(root) if "report-returned" in (getattr(n, "className", "") or "")))
     assert "数据有误" in returned and "boss" in returned
     assert not any(getattr(n, "id", None) == page.RETURN for n in walk(root))  # staff cannot return
+
+
+def test_frp006_catalogue_lists_tasks_with_fields(report_app):
+    from pages.indicators import task_panel
+
+    with report_app.test_request_context("/indicators"):
+        root = task_panel()  # the /indicators page's second panel
+    rows = {
+        getattr(n, "data-task"): text(n)
+        for n in walk(by_id(root, "indicators-tasks"))
+        if getattr(n, "data-task", None)
+    }
+    assert list(rows) == ["CTY", "TOWN", "VIL"]
+    assert (
+        rows["VIL"]
+        == "村级月报VIL农业农村局村（社区）月度次月 10 日自助机数（台）业务办理量（笔）集体收入（万元）备注（文字）"
+    )
+    assert rows["CTY"].endswith("—")
