@@ -348,3 +348,55 @@ def history(indicator: str, region: str, period: str, scope: Scope) -> list[Hist
     )
     with store.engine().connect() as conn:
         return [HistoryEntry(*row) for row in conn.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One revision of a region's figure: which, for which period, old → new, by whom and when."""
+
+    indicator: str
+    period: str
+    old: float
+    new: float | None
+    changed_by: str
+    changed_at: datetime
+
+
+def recent_changes(region: str, scope: Scope, limit: int = 8) -> list[Change]:
+    """The latest revisions of any figure of one region, newest first (the map profile's 修改记录)."""
+    code12 = local_region_index().get(scope.check(region)).code
+    h, o = observation_history.c, observation.c
+    with store.engine().connect() as conn:
+        latest = conn.execute(
+            select(h.indicator_code, h.period, h.value, h.replaced_by, h.replaced_at, h.id)
+            .where(h.region_code == code12)
+            .order_by(h.replaced_at.desc(), h.id.desc())
+            .limit(limit)
+        ).all()
+        if not latest:
+            return []
+        keys = {(r.indicator_code, r.period) for r in latest}
+        codes = sorted({k[0] for k in keys})
+        periods = sorted({k[1] for k in keys})
+        later = conn.execute(
+            select(h.indicator_code, h.period, h.value, h.replaced_at, h.id).where(
+                h.region_code == code12, h.indicator_code.in_(codes), h.period.in_(periods)
+            )
+        ).all()
+        current = {
+            (c, p): v
+            for c, p, v in conn.execute(
+                select(o.indicator_code, o.period, o.value).where(
+                    o.region_code == code12, o.indicator_code.in_(codes), o.period.in_(periods)
+                )
+            )
+        }
+    out = []
+    for r in latest:
+        newer = sorted(
+            (x for x in later if (x.indicator_code, x.period) == (r.indicator_code, r.period) and (x.replaced_at, x.id) > (r.replaced_at, r.id)),
+            key=lambda x: (x.replaced_at, x.id),
+        )  # fmt: skip
+        new = newer[0].value if newer else current.get((r.indicator_code, r.period))
+        out.append(Change(r.indicator_code, r.period, r.value, new, r.replaced_by, r.replaced_at))
+    return out

@@ -3,7 +3,7 @@
 Logged in as the demo account ``leizhou`` (staff, scope 雷州市), the test opens 村级百千万工程工作月报
 for the current round, picks the first village still to file, types a kiosk count outside the
 valid range, sees the error next to the field, fixes it, submits, and sees the status change to
-已报送 in the form and in the list; /reporting counts it at once. Screenshots at 1920×1080 and
+已报送 in the form and in the list; the village's profile on /map lists the revised figure. Screenshots at 1920×1080 and
 1440×900 go to ``COCKPIT_SCREENSHOT_DIR`` when that is set (never on CI).
 """
 
@@ -49,6 +49,7 @@ def test_brep001_fill_one_village_online_range_error_then_submit(leizhou_page, l
     status_before = first.locator(".status-tag").inner_text()
     assert status_before in ("未填", "逾期", "退回", "已填未报")
     village = first.locator("a").inner_text()
+    code = first.locator("a").get_attribute("href").split("unit=")[1].split("&")[0]
     first.locator("a").click()
     page.wait_for_selector(".report-form .field-box input")
     assert page.locator(".report-form-head .panel-title").inner_text() == village
@@ -65,6 +66,9 @@ def test_brep001_fill_one_village_online_range_error_then_submit(leizhou_page, l
     page.wait_for_function(
         "() => !document.querySelector('.field-row .field-msg.field-error')", timeout=15_000
     )
+    uses = page.locator(".field-row", has_text="粤智助业务办理量").locator(".field-box input")
+    uses_before = uses.input_value() or "0"
+    uses.fill(str(int(float(uses_before)) + 1))  # a revision: its old value goes to the history
     for note in page.locator(".field-note-box:visible input").all():
         note.fill("本月新增布设，已核实")  # a swing warning needs its 情况说明
     page.click("#report-submit")
@@ -73,4 +77,9 @@ def test_brep001_fill_one_village_online_range_error_then_submit(leizhou_page, l
     row = page.locator(".report-units tbody tr", has_text=village)
     assert row.locator(".status-tag").inner_text() == "已报送"
     _shot(page, "submitted")
+    page.goto(f"{live_server}/map?region={code}")  # the village's profile shows who changed what
+    page.locator(".profile-history summary").click()
+    history = page.locator(".profile-history tbody tr", has_text="粤智助业务办理量").first
+    assert f"{uses_before} 笔 → {int(float(uses_before)) + 1} 笔" in history.inner_text()
+    assert "leizhou" in history.inner_text()
     assert page.console_errors == []

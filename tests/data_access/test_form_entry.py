@@ -145,3 +145,34 @@ def test_fen005_return_needs_an_admin_or_leader_and_a_reason(history_store):
     assert (state.label, state.return_reason, state.returned_by) == ("退回", "数据有误，请核实", "boss")
     with pytest.raises(OutOfScope):
         form_entry.submit_form(*args, {"自助机数": "1"}, {}, {}, scope=JIA_SCOPE, user="x", role="leader")
+
+
+def test_fen006_recent_changes_show_old_to_new_who_and_when(history_store):
+    from components.tables import history_table
+    from data_access.indicators import catalogue
+    from data_access.observations import recent_changes
+    from tests.pages.theme_util import text, walk
+
+    assert recent_changes(V_JIA22, JIA_SCOPE) == []
+    args = ("VIL", V_JIA22, "2026-09")
+    for uses, at in (("130", ON_TIME), ("140", datetime(2026, 10, 9, 17, 0))):
+        form_entry.submit_form(
+            *args,
+            {"自助机数": "4", "业务办理量": uses},
+            {},
+            {},
+            scope=JIA_SCOPE,
+            user="lz",
+            role="staff",
+            now=at,
+        )
+    changes = recent_changes(V_JIA22, JIA_SCOPE)
+    assert [(c.indicator, c.period, c.old, c.new, c.changed_by) for c in changes] == [
+        ("f_uses", "2026-09", 130, 140, "lz"),
+        ("f_uses", "2026-09", 120, 130, "lz"),
+    ]
+    with pytest.raises(OutOfScope):
+        recent_changes(V_JIA22, YI_SCOPE)
+    rows = [text(n) for n in walk(history_table(changes, catalogue())) if getattr(n, "data-indicator", None)]
+    assert rows[0].startswith("业务办理量2026-09130 笔 → 140 笔lz")
+    assert history_table([], catalogue()) is None
