@@ -164,7 +164,7 @@ def unit_statuses(task: str, period: str, scope: Scope, today: str | None = None
     out = []
     for code, status, at, filer, reason in rows:
         reg = index.get(code)
-        parent = index.by_code.get(reg.parent or "")
+        parent = index.by_code.get(reg.parent) if reg.parent and scope.contains(reg.parent) else None
         at = _as_datetime(at)
         out.append(
             UnitStatus(

@@ -68,6 +68,7 @@ def layout(
     scope = current_scope()
     head: list[Any] = [html.H2("在线填报", className="page-title")]
     try:
+        head.append(html.Span(f"辖区：{regions.get_region(scope.root, scope).name}", className="panel-sub"))
         choices = form_entry.fillable_tasks(scope)
         if not choices:
             return _page(head, info_notice("当前账号的辖区内没有需要填报的报表任务。", title="无报表"))
