@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, case, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, select, update
 
 from . import store
 from .cache import versioned
@@ -163,34 +163,26 @@ def record_submissions(
         )
     }
     texts = texts or {}
-    changed = 0
+    fresh, submit, retext = [], [], []
     for code in units:
         given = texts.get(code)
         text_json = json.dumps(dict(given), ensure_ascii=False, sort_keys=True) if given else None
         old = current.get(code)
-        values = {"status": "submitted", "submitted_at": now, "filer": filer, "draft_values": None}
         if old is None:
-            conn.execute(
-                insert(submission).values(
-                    task_code=task_code, period=per, region_code=code, **values, texts=text_json
-                )
-            )
+            fresh.append({"region_code": code, "texts": text_json})
         elif old.status != "submitted":
-            values["texts"] = text_json if given is not None else old.texts
-            conn.execute(
-                update(submission)
-                .where(s.task_code == task_code, s.period == per, s.region_code == code)
-                .values(**values)
-            )
+            submit.append({"code": code, "t": text_json if given is not None else old.texts})
         elif given is not None and text_json != old.texts:
-            conn.execute(
-                update(submission)
-                .where(s.task_code == task_code, s.period == per, s.region_code == code)
-                .values(texts=text_json)
-            )
-        else:
-            continue
-        changed += 1
+            retext.append({"code": code, "t": text_json})
+    done = {"status": "submitted", "submitted_at": now, "filer": filer, "draft_values": None}
+    if fresh:  # one statement per kind of change (executemany): a whole county's file stays fast
+        conn.execute(insert(submission).values(task_code=task_code, period=per, **done), fresh)
+    key = (s.task_code == task_code) & (s.period == per) & (s.region_code == bindparam("code"))
+    if submit:
+        conn.execute(update(submission).where(key).values(**done, texts=bindparam("t")), submit)
+    if retext:
+        conn.execute(update(submission).where(key).values(texts=bindparam("t")), retext)
+    changed = len(fresh) + len(submit) + len(retext)
     if changed:
         refresh_report_counts(conn, units, per, by=filer, now=now)
     return changed
