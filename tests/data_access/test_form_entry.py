@@ -88,6 +88,8 @@ def test_fen004_draft_then_submit_writes_figures_and_submission_together(history
     assert statuses[V_JIA22].label == "已填未报" and statuses["990101002001"].label == "已报送"
     assert form_entry.form_state(*args, JIA_SCOPE).values["自助机数"] == "30"  # the draft wins
     version = store.data_version()
+    tally = reporting.region_tally(JIA, "2026-09", CITY_SCOPE, today="2026-11-01")  # cached from here
+    assert (tally.reported, tally.on_time) == (3, 2)
     with pytest.raises(ValidationError) as refused:
         form_entry.submit_form(
             *args, {"自助机数": "30"}, {}, {}, scope=JIA_SCOPE, user="lz", role="staff", now=ON_TIME
@@ -120,7 +122,8 @@ def test_fen004_draft_then_submit_writes_figures_and_submission_together(history
     )
     assert "新布设" in row["notes"] and "新增自助机" in row["texts"]
     assert _reports(JIA, "2026-09")["reports_submitted"] == 4
-    assert reporting.region_tally(JIA, "2026-09", CITY_SCOPE, today="2026-11-01").reported == 4
+    tally = reporting.region_tally(JIA, "2026-09", CITY_SCOPE, today="2026-11-01")
+    assert (tally.reported, tally.on_time) == (4, 3)  # completeness and timeliness moved at once
 
 
 def test_fen005_return_needs_an_admin_or_leader_and_a_reason(history_store):
