@@ -82,4 +82,5 @@ def test_brep001_fill_one_village_online_range_error_then_submit(leizhou_page, l
     history = page.locator(".profile-history tbody tr", has_text="粤智助业务办理量").first
     assert f"{uses_before} 笔 → {int(float(uses_before)) + 1} 笔" in history.inner_text()
     assert "leizhou" in history.inner_text()
+    _shot(page, "map-history")
     assert page.console_errors == []
