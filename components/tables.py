@@ -8,6 +8,7 @@ from typing import Any
 
 import dash_ag_grid as dag
 from dash import dcc
+from dash import html as dh  # the name html is the standard library's escape module here
 
 from components.format import (
     MISSING,
@@ -213,3 +214,38 @@ def _get(obj: Any, key: str) -> Any:
     if obj is None:
         return None
     return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+def history_table(changes: Sequence[Any], indicators: dict[str, Any]) -> dh.Details | None:
+    """修改记录: a region's latest revised figures (old → new, who, when), folded under the profile.
+
+    ``changes`` are ``data_access.observations.Change``; ``indicators`` maps code → Indicator.
+    None when nothing was ever revised.
+    """
+    if not changes:
+        return None
+    rows = []
+    for c in changes:
+        ind = indicators.get(c.indicator)
+        name, unit, decimals = (ind.name, ind.unit, ind.decimals) if ind else (c.indicator, "", 1)
+        new = fmt_value(c.new, unit, decimals) if c.new is not None else NOT_REPORTED
+        rows.append(
+            dh.Tr(
+                [
+                    dh.Td(name),
+                    dh.Td(c.period),
+                    dh.Td(f"{fmt_value(c.old, unit, decimals)} → {new}", className="num"),
+                    dh.Td(c.changed_by),
+                    dh.Td(f"{c.changed_at:%Y-%m-%d %H:%M}", className="num"),
+                ],
+                **{"data-indicator": c.indicator},
+            )
+        )
+    head = dh.Thead(dh.Tr([dh.Th(h) for h in ("指标", "期别", "原值 → 新值", "修改人", "修改时间")]))
+    return dh.Details(
+        [
+            dh.Summary(f"最近修改记录（{len(changes)} 条）"),
+            dh.Table([head, dh.Tbody(rows)], className="profile history-table"),
+        ],
+        className="profile-history",
+    )

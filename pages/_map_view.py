@@ -12,18 +12,26 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from dash import Patch, no_update
+from dash import Patch, html, no_update
 
 from components.breadcrumb import breadcrumb
 from components.choropleth import VIEW_PATHS, notes_key
 from components.format import fmt_period
 from components.notices import error_notice, info_notice
-from components.tables import children_grid, grid_columns, grid_row_rules, grid_rows, profile_table
-from data_access import values
+from components.tables import (
+    children_grid,
+    grid_columns,
+    grid_row_rules,
+    grid_rows,
+    history_table,
+    profile_table,
+)
+from data_access import indicators, values
 from data_access.cache import one_version
 from data_access.codes import short_code
 from data_access.errors import CockpitError, InvalidInput, NotFound
 from data_access.indicators import THEMES
+from data_access.observations import recent_changes
 from data_access.periods import parse_period, period_for
 from data_access.regions import Region, RegionIndex, region_index
 from data_access.scope import Scope, level_of
@@ -255,6 +263,9 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     view.profile = (
         profile_table(profile_rows, THEMES) if profile_rows else info_notice("该地区没有采集任何指标。")
     )
+    changes = history_table(recent_changes(region.code, scope), indicators.catalogue())
+    if changes is not None:
+        view.profile = html.Div([view.profile, changes])
     view.profile_title = f"{region.name} · 指标概况 · {fmt_period(month)}"
     return view
 

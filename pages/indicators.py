@@ -17,7 +17,11 @@ from components.notices import error_notice, source_note
 from data_access.catalogue_view import CatalogueRow, catalogue_rows, filter_rows
 from data_access.codes import short_code
 from data_access.errors import CockpitError
+from data_access.forms import task_fields
 from data_access.indicators import THEMES
+from data_access.periods import FREQUENCY_NAMES
+from data_access.regions import LEVEL_NAMES
+from data_access.reporting import tasks
 from pages import _ids as ids
 from pages._theme_common import PageContext, guarded, page_context, page_head
 from pages._views import map_href
@@ -29,6 +33,7 @@ THEME_FILTER = "indicators-theme"
 SEARCH = "indicators-search"
 TABLE = "indicators-table"
 COUNT = "indicators-count"
+TASKS = "indicators-tasks"
 HEADERS = (
     "指标（定义）",
     "主题",
@@ -87,9 +92,49 @@ def _page(ctx: PageContext) -> html.Div:
                 ],
                 className="panel",
             ),
+            task_panel(),
         ],
         className="page theme-page",
         id="indicators-page",
+    )
+
+
+def task_panel() -> html.Section:
+    """报表任务: each task with its level, frequency, due day and fields (the forms units fill)."""
+    rows = []
+    for t in tasks():
+        fields = [
+            html.Span(f"{f.name}（{f.unit}）" if f.unit else f"{f.name}（文字）", className="task-field")
+            for f in task_fields(t.code)
+        ]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            dcc.Link(t.name, href=f"/report?task={t.code}"),
+                            html.Span(t.code, className="panel-sub"),
+                        ]
+                    ),
+                    html.Td(t.department),
+                    html.Td(LEVEL_NAMES.get(t.level, "")),
+                    html.Td(FREQUENCY_NAMES.get(t.frequency, t.frequency)),
+                    html.Td(f"次月 {t.due_day} 日"),
+                    html.Td(fields or "—", className="task-fields"),
+                ],
+                **{"data-task": t.code},
+            )
+        )
+    head = html.Thead(
+        html.Tr([html.Th(h) for h in ("报表任务", "部门", "填报单位", "频度", "截止", "填报字段")])
+    )
+    return html.Section(
+        [
+            html.H3("报表任务", className="panel-title"),
+            html.Table([head, html.Tbody(rows)], className="theme-table catalogue-table", id=TASKS),
+            source_note("比率指标不作为填报字段，由分子、分母计算得出", "点击任务名称在线填报"),
+        ],
+        className="panel",
     )
 
 
