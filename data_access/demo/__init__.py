@@ -32,6 +32,7 @@ from ..schema import (
     rollup_partial,
     submission,
     target,
+    task_field,
     video_resource,
 )
 from ..settings import get_settings
@@ -49,6 +50,7 @@ DEMO_TABLES = [
     observation,
     target,
     submission,
+    task_field,
     reporting_period,
     reporting_task,
     filer,
