@@ -43,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
         files.append((path.name, path.read_bytes()))
     from .commit import import_files
 
-    plan = import_files(files, scope=scope, filer=filer, task=args.task, period=args.period, dry_run=args.dry_run)
+    plan = import_files(
+        files, scope=scope, filer=filer, task=args.task, period=args.period, dry_run=args.dry_run
+    )
     print_plan(plan, full=args.dry_run)
     return 0 if plan.accepted else 1
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from .. import audit, store
-from ..observations import write_observations
-from ..schema import submission
+from ..observations import ANALYZE_AFTER, refresh_statistics, write_observations
 from ..values import local_region_index
 from .model import FilePlan, Plan
 from .plan import build_plan
@@ -40,6 +39,8 @@ def import_files(
         plan = build_plan(conn, files, **args)
         if plan.accepted:
             write_plan(conn, plan, address=address, now=now or datetime.now().replace(microsecond=0))
+    if plan.written and plan.counts()["new"] >= ANALYZE_AFTER:
+        refresh_statistics()  # PostgreSQL plans rollups badly on a bulk load without fresh statistics
     if not plan.accepted:
         for fp in plan.files:
             audit.record(
@@ -71,19 +72,18 @@ def write_plan(conn: Connection, plan: Plan, *, address: str, now: datetime) -> 
                 )
         submitted = 0
         for (task, period), units in fp.submissions.items():
-            todo = _not_yet_submitted(conn, task, period, list(units))
-            if todo:
-                texts = {code: units[code] for code in todo if units[code]}
-                submitted += record_submissions(
-                    conn, task, period, todo, filer=plan.filer, now=now, texts=texts or None
-                )
+            # a unit already submitted with the same texts is left alone (a second import: no change)
+            texts = {code: t for code, t in units.items() if t}
+            submitted += record_submissions(
+                conn, task, period, sorted(units), filer=plan.filer, now=now, texts=texts or None
+            )
         counts = fp.counts()
         audit.record(
             "import",
             username=plan.filer,
             region_code=plan.scope.root,
             detail=f"{_identity(fp)}；新增 {counts['new']} 项，修改 {counts['changed']} 项，"
-            f"不变 {counts['unchanged']} 项；新报送 {submitted} 个单位",
+            f"不变 {counts['unchanged']} 项；报送 {submitted} 个单位",
             address=address,
             at=now,
             conn=conn,
@@ -93,17 +93,3 @@ def write_plan(conn: Connection, plan: Plan, *, address: str, now: datetime) -> 
 
 def _identity(fp: FilePlan) -> str:
     return f"文件 {fp.name}（{fp.size} 字节，SHA-256 {fp.sha256}）"
-
-
-def _not_yet_submitted(conn: Connection, task: str, period: str, units: list[str]) -> list[str]:
-    s = submission.c
-    done: set[str] = set()
-    for start in range(0, len(units), 900):
-        stmt = select(s.region_code).where(
-            s.task_code == task,
-            s.period == period,
-            s.region_code.in_(units[start : start + 900]),
-            s.status == "submitted",
-        )
-        done.update(conn.execute(stmt).scalars())
-    return sorted(set(units) - done)

@@ -10,8 +10,27 @@ from .cells import fold, header_key, is_blank
 from .reading import Grid
 
 HEADER_SCAN = 30  # the header is looked for in the first rows only
-CODE_HEADERS = {"区划代码", "地区代码", "行政区划代码", "统计用区划代码", "代码", "单位代码", "区划编码", "地区编码"}
-NAME_HEADERS = {"单位名称", "名称", "地区", "地区名称", "单位", "村(社区)", "村(社区)名称", "镇(街道)", "区划名称"}
+CODE_HEADERS = {
+    "区划代码",
+    "地区代码",
+    "行政区划代码",
+    "统计用区划代码",
+    "代码",
+    "单位代码",
+    "区划编码",
+    "地区编码",
+}
+NAME_HEADERS = {
+    "单位名称",
+    "名称",
+    "地区",
+    "地区名称",
+    "单位",
+    "村(社区)",
+    "村(社区)名称",
+    "镇(街道)",
+    "区划名称",
+}
 INDICATOR_HEADERS = {"指标", "指标代码", "指标名称", "指标编码"}
 PERIOD_HEADERS = {"期别", "期间", "报告期", "统计期", "时期", "月份"}
 VALUE_HEADERS = {"数值", "值", "数据", "本期数", "本期值"}
@@ -84,7 +103,9 @@ def find_table(grid: Grid) -> Table | None:
                 role = role_of(text)
                 if role and role not in roles:
                     roles[role] = j
-            data = [(n + 1, r) for n, r in enumerate(rows) if n >= i + depth and any(not is_blank(v) for v in r)]
+            data = [
+                (n + 1, r) for n, r in enumerate(rows) if n >= i + depth and any(not is_blank(v) for v in r)
+            ]
             titles = [" ".join(fold(v) for v in r if not is_blank(v)) for r in rows[:i]]
             return Table(headers, i + depth, data, [t for t in titles if t], roles)
     return None

@@ -26,7 +26,13 @@ class Issue:
         return f"{self.file}{'：' + where if where else ''}{raw}：{self.reason}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"file": self.file, "row": self.row, "column": self.column, "raw": self.raw, "reason": self.reason}
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "raw": self.raw,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,9 @@ def _plan_file(ctx: _Ctx, name: str, data: bytes) -> FilePlan:
     fp.fmt = grid.fmt
     table = find_table(grid)
     if table is None:
-        fp.problem(None, "", "", "找不到表头：前 30 行中没有“区划代码”列（长表需要 区划代码、指标、期别、数值 四列）")
+        fp.problem(
+            None, "", "", "找不到表头：前 30 行中没有“区划代码”列（长表需要 区划代码、指标、期别、数值 四列）"
+        )
         return fp
     if not table.rows:
         fp.problem(None, "", "", "文件为空：表头下面没有数据行")
@@ -146,7 +148,9 @@ def _region(ctx: _Ctx, fp: FilePlan, row: int, table: Table, cells_: list) -> Re
         return None
     name_raw = table.cell(cells_, "name")
     if not is_blank(name_raw) and fold(name_raw) not in (region.name, fold(region.name)):
-        fp.warn(row, table.where(table.roles["name"]), name_raw, f"名称与代码不符：{code12} 是“{region.name}”")
+        fp.warn(
+            row, table.where(table.roles["name"]), name_raw, f"名称与代码不符：{code12} 是“{region.name}”"
+        )
     return region
 
 
@@ -161,7 +165,9 @@ def _period(ctx: _Ctx, fp: FilePlan, row: int, column: str, raw: object, frequen
     try:
         found = normalize_period(raw)
     except CockpitError:
-        fp.problem(row, column, raw, "期别格式无法识别（可写 2026-10、2026年10月、2026/10、202610、2026-Q3、2026）")
+        fp.problem(
+            row, column, raw, "期别格式无法识别（可写 2026-10、2026年10月、2026/10、202610、2026-Q3、2026）"
+        )
         return None
     if found.frequency != frequency:
         fp.problem(
@@ -198,14 +204,21 @@ def _add(ctx: _Ctx, fp: FilePlan, item: Item) -> bool:
     where = f"{fp.name} 第 {item.row} 行"
     first = ctx.seen.setdefault(item.key, where)
     if first != where:
-        fp.problem(item.row, item.column, text_of(item.value), f"同一单元重复填报：与 {first} 的 {item.indicator_name}、{item.period} 相同")
+        fp.problem(
+            item.row,
+            item.column,
+            text_of(item.value),
+            f"同一单元重复填报：与 {first} 的 {item.indicator_name}、{item.period} 相同",
+        )
         return False
     fp.items.append(item)
     return True
 
 
 def _level_ok(fp: FilePlan, row: int, column: str, region: Region, ind: Indicator) -> bool:
-    if region.level > ind.lowest_level or (ind.aggregation == "weighted_mean" and region.level < ind.lowest_level):
+    if region.level > ind.lowest_level or (
+        ind.aggregation == "weighted_mean" and region.level < ind.lowest_level
+    ):
         fp.problem(
             row,
             column,
@@ -256,9 +269,25 @@ def _long_rows(ctx: _Ctx, fp: FilePlan, table: Table) -> None:
         period = _period(ctx, fp, row, per_col, table.cell(cells_, "period"), ind.frequency)
         val_col = table.where(table.roles["value"])
         value = _value(fp, row, val_col, table.cell(cells_, "value"), ind)
-        if period is None or value is None or not _level_ok(fp, row, table.where(table.roles["code"]), region, ind):
+        if (
+            period is None
+            or value is None
+            or not _level_ok(fp, row, table.where(table.roles["code"]), region, ind)
+        ):
             continue
-        item = Item(fp.name, row, val_col, region.code, region.name, ind.code, ind.name, ind.unit, period, value, status)
+        item = Item(
+            fp.name,
+            row,
+            val_col,
+            region.code,
+            region.name,
+            ind.code,
+            ind.name,
+            ind.unit,
+            period,
+            value,
+            status,
+        )
         if _add(ctx, fp, item):
             given.setdefault((region.code, period), {})[ind.code] = value
             note = table.cell(cells_, "note")
@@ -274,7 +303,9 @@ def _status(fp: FilePlan, row: int, table: Table, cells_: list) -> str | None:
         return "reported"
     status = STATUS_WORDS.get(fold(raw).lower())
     if status is None:
-        fp.problem(row, table.where(table.roles["status"]), raw, "状态无法识别（可填 上报、修订、估计，或留空）")
+        fp.problem(
+            row, table.where(table.roles["status"]), raw, "状态无法识别（可填 上报、修订、估计，或留空）"
+        )
     return status
 
 
@@ -318,7 +349,9 @@ def _detect_task(ctx: _Ctx, table: Table) -> str | None:
     return winners[0] if best and len(winners) == 1 else None
 
 
-def _field_columns(ctx: _Ctx, table: Table, task: str) -> tuple[dict[int, object], list[tuple[int, str, str]]]:
+def _field_columns(
+    ctx: _Ctx, table: Table, task: str
+) -> tuple[dict[int, object], list[tuple[int, str, str]]]:
     """Column index → task field, and (column, header unit, field unit) for units that differ."""
     by_key = {}
     for f in ctx.fields(task):
@@ -355,7 +388,11 @@ def _template_rows(ctx: _Ctx, fp: FilePlan, table: Table) -> None:
     code = _detect_task(ctx, table)
     task = ctx.tasks.get(code) if code else None
     if task is None:
-        reason = "未知报表任务" if code else "无法判断是哪张报表：表头既不是长表（区划代码、指标、期别、数值），也不是某个报表任务的模板；请指定报表任务"
+        reason = (
+            "未知报表任务"
+            if code
+            else "无法判断是哪张报表：表头既不是长表（区划代码、指标、期别、数值），也不是某个报表任务的模板；请指定报表任务"
+        )
         fp.problem(None, "", code or "", reason)
         return
     fp.task = task.code
@@ -368,12 +405,19 @@ def _template_rows(ctx: _Ctx, fp: FilePlan, table: Table) -> None:
     _unknown_columns(fp, table, columns)
     missing = [f.name for f in ctx.fields(task.code) if f not in columns.values()]
     if missing:
-        fp.warn(table.header_row, "", "", f"文件中没有这些字段的列：{'、'.join(missing)}（各单位据此不能完成报送）")
+        fp.warn(
+            table.header_row,
+            "",
+            "",
+            f"文件中没有这些字段的列：{'、'.join(missing)}（各单位据此不能完成报送）",
+        )
     default_period = None
     if "period" not in table.roles and ctx.period is None:
         default_period = _title_period(table, task.frequency)
         if default_period is None:
-            fp.problem(None, "", "", "无法确定期别：请在表中加“期别”列、在标题中写明（如 2026年10月），或指定期别")
+            fp.problem(
+                None, "", "", "无法确定期别：请在表中加“期别”列、在标题中写明（如 2026年10月），或指定期别"
+            )
             return
     for row, cells_ in table.rows:
         _template_row(ctx, fp, table, task, columns, row, cells_, default_period)
@@ -389,7 +433,16 @@ def _unknown_columns(fp: FilePlan, table: Table, columns: dict[int, object]) -> 
             fp.warn(table.header_row, table.where(j), header, "无法识别的列，已忽略")
 
 
-def _template_row(ctx: _Ctx, fp: FilePlan, table: Table, task: TaskInfo, columns: dict, row: int, cells_: list, default_period: str | None) -> None:
+def _template_row(
+    ctx: _Ctx,
+    fp: FilePlan,
+    table: Table,
+    task: TaskInfo,
+    columns: dict,
+    row: int,
+    cells_: list,
+    default_period: str | None,
+) -> None:
     def at(j: int) -> object:
         return cells_[j] if j < len(cells_) else None
 
@@ -402,11 +455,23 @@ def _template_row(ctx: _Ctx, fp: FilePlan, table: Table, task: TaskInfo, columns
     if region is None:
         return
     if region.level != task.level:
-        fp.problem(row, table.where(table.roles["code"]), region.code, f"“{task.name}”由{LEVEL_SHORT[task.level]}级单位填报，{region.name} 是{LEVEL_SHORT[region.level]}级")
+        fp.problem(
+            row,
+            table.where(table.roles["code"]),
+            region.code,
+            f"“{task.name}”由{LEVEL_SHORT[task.level]}级单位填报，{region.name} 是{LEVEL_SHORT[region.level]}级",
+        )
         return
     per_raw = table.cell(cells_, "period")
     per_col = table.where(table.roles["period"]) if "period" in table.roles else "期别"
-    period = _period(ctx, fp, row, per_col, default_period if is_blank(per_raw) and default_period else per_raw, task.frequency)
+    period = _period(
+        ctx,
+        fp,
+        row,
+        per_col,
+        default_period if is_blank(per_raw) and default_period else per_raw,
+        task.frequency,
+    )
     if period is None:
         return
     complete, texts = True, {}
@@ -426,7 +491,22 @@ def _template_row(ctx: _Ctx, fp: FilePlan, table: Table, task: TaskInfo, columns
         if value is None:
             complete = complete and not f.required
             continue
-        _add(ctx, fp, Item(fp.name, row, table.where(j), region.code, region.name, ind.code, ind.name, ind.unit, period, value))
+        _add(
+            ctx,
+            fp,
+            Item(
+                fp.name,
+                row,
+                table.where(j),
+                region.code,
+                region.name,
+                ind.code,
+                ind.name,
+                ind.unit,
+                period,
+                value,
+            ),
+        )
     if complete:
         fp.submissions.setdefault((task.code, period), {})[region.code] = texts
     else:

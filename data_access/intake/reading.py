@@ -70,7 +70,9 @@ def _zip_kind(data: bytes) -> str:
         return "xlsx"
     if "content.xml" in names and "mimetype" in names:
         return "ods"
-    raise Refused("不是表格文件（是其他压缩格式，如 Word 文档或压缩包）：请上传 Excel（.xlsx/.xls）、.ods 或 CSV")
+    raise Refused(
+        "不是表格文件（是其他压缩格式，如 Word 文档或压缩包）：请上传 Excel（.xlsx/.xls）、.ods 或 CSV"
+    )
 
 
 def _read_workbook(data: bytes, kind: str) -> Grid:
@@ -83,10 +85,14 @@ def _read_workbook(data: bytes, kind: str) -> Grid:
                 sheet = book.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=False)
                 if any(v not in ("", None) for row in rows for v in row):
-                    return Grid([list(r) for r in rows], list(sheet.merged_cell_ranges or []), kind, meta.name)
+                    return Grid(
+                        [list(r) for r in rows], list(sheet.merged_cell_ranges or []), kind, meta.name
+                    )
     except Exception as exc:  # calamine raises its own error classes (and ValueError/OSError)
         if kind == "xls":
-            raise Refused("不是表格文件：无法按 Excel 97-2003（.xls）格式读取（可能是 Word 文档或文件已损坏）") from exc
+            raise Refused(
+                "不是表格文件：无法按 Excel 97-2003（.xls）格式读取（可能是 Word 文档或文件已损坏）"
+            ) from exc
         raise Refused(f"无法读取该{kind.upper()}文件（文件可能已损坏或加密）") from exc
     raise Refused("文件为空：工作簿中没有任何数据")
 

@@ -66,14 +66,18 @@ def template_xlsx(task: str, period: str | None, scope: Scope) -> tuple[str, byt
         prev = normalize_period(period).prev().text
         now_values = _values(conn, codes, period, scope)
         prev_values = _values(conn, codes, prev, scope)
-    return template_name(info.name, period), _workbook(info, period, prev, fields, units, now_values, prev_values)
+    return template_name(info.name, period), _workbook(
+        info, period, prev, fields, units, now_values, prev_values
+    )
 
 
 def _values(conn, codes: list[str], period: str, scope: Scope) -> dict[tuple[str, str], float]:
     o = observation.c
     if not codes:
         return {}
-    stmt = select(o.indicator_code, o.region_code, o.value).where(o.indicator_code.in_(codes), o.period == period)
+    stmt = select(o.indicator_code, o.region_code, o.value).where(
+        o.indicator_code.in_(codes), o.period == period
+    )
     return {(c, r): v for c, r, v in conn.execute(stmt) if scope.contains(r)}
 
 
@@ -104,7 +108,9 @@ def _workbook(info, period, prev, fields, units, now_values, prev_values) -> byt
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for unit in units:
         row = [unit.code, unit.name, period]
-        row += [now_values.get((f.indicator_code, unit.code)) if f.kind == "indicator" else None for f in fields]
+        row += [
+            now_values.get((f.indicator_code, unit.code)) if f.kind == "indicator" else None for f in fields
+        ]
         row += [prev_values.get((f.indicator_code, unit.code)) for f in indicator_fields]
         ws.append(row)
     for r in range(4, 4 + len(units)):

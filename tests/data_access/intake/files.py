@@ -32,7 +32,9 @@ def xlsx_bytes(rows: list[list[object]], merge: list[str] = (), text_columns: st
                 ws.cell(row=r, column=c, value=f"={formula}")
                 formulas[ws.cell(row=r, column=c).coordinate] = (formula, cached)
             else:
-                ws.cell(row=r, column=c, value=v)
+                cell = ws.cell(row=r, column=c, value=v)
+                if isinstance(v, str) and v.startswith("="):
+                    cell.data_type = "s"  # text that starts with "=" (typed as '=… in Excel)
     for rng in merge:
         ws.merge_cells(rng)
     out = io.BytesIO()
@@ -49,7 +51,7 @@ def _with_cached_values(data: bytes, formulas: dict[str, tuple[str, str]]) -> by
             body = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 text = body.decode()
-                for ref, (formula, cached) in formulas.items():
+                for ref, (_formula, cached) in formulas.items():
                     text = re.sub(
                         rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v\s*/?>(</v>)?</c>',
                         rf'<c r="{ref}"\1><f>\2</f><v>{cached}</v></c>',
@@ -71,8 +73,10 @@ def xls_bytes(rows: list[list[object]], merge: list[tuple[int, int, int, int]] =
         sheet.write_merge(r0, r1, c0, c1, rows[r0][c0])
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
-            if v is not None and (r, c) not in merged and not any(
-                r0 <= r <= r1 and c0 <= c <= c1 for r0, r1, c0, c1 in merge
+            if (
+                v is not None
+                and (r, c) not in merged
+                and not any(r0 <= r <= r1 and c0 <= c <= c1 for r0, r1, c0, c1 in merge)
             ):
                 sheet.write(r, c, v)
     out = io.BytesIO()
@@ -93,7 +97,9 @@ def ods_bytes(rows: list[list[object]]) -> bytes:
                     f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
                 )
             else:
-                parts.append(f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>')
+                parts.append(
+                    f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+                )
         cells.append(f"<table:table-row>{''.join(parts)}</table:table-row>")
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'

@@ -30,7 +30,10 @@ MB = 1_000_000
         (csv_bytes(LONG, bom=True), "csv (utf-8)"),
         (csv_bytes(LONG, "gbk"), "csv (gb18030)"),
         (csv_bytes(LONG, "gb18030"), "csv (gb18030)"),
-        ("\ufeff".encode("utf-16-le").join([b"", "\t".join(["区划代码", "数值"]).encode("utf-16-le")]), "csv (utf-16)"),
+        (
+            "\ufeff".encode("utf-16-le").join([b"", "\t".join(["区划代码", "数值"]).encode("utf-16-le")]),
+            "csv (utf-16)",
+        ),
         (xlsx_bytes(LONG, merge=["A1:D1"]), "xlsx"),
         (xls_bytes(LONG, merge=[(0, 0, 0, 3)]), "xls"),
         (ods_bytes(LONG), "ods"),
@@ -100,9 +103,17 @@ def test_imp006_merged_two_row_header_is_combined():
         [None, None, "自助机数（个）", "业务办理量（笔）"],
         ["440882100001", "某村", 2, 30],
     ]
-    for data in (xlsx_bytes(rows, merge=["A1:D1", "A2:A3", "B2:B3", "C2:D2"]), xls_bytes(rows, merge=[(0, 0, 0, 3), (1, 2, 0, 0), (1, 2, 1, 1), (1, 1, 2, 3)])):
+    for data in (
+        xlsx_bytes(rows, merge=["A1:D1", "A2:A3", "B2:B3", "C2:D2"]),
+        xls_bytes(rows, merge=[(0, 0, 0, 3), (1, 2, 0, 0), (1, 2, 1, 1), (1, 1, 2, 3)]),
+    ):
         table = find_table(read_grid("f", data, MB))
-        assert table.headers == ["区划代码", "单位名称", "粤智助自助机数(个)", "粤智助业务办理量(笔)"]  # NFKC-folded
+        assert table.headers == [
+            "区划代码",
+            "单位名称",
+            "粤智助自助机数(个)",
+            "粤智助业务办理量(笔)",
+        ]  # NFKC-folded
         assert table.header_row == 3 and [n for n, _ in table.rows] == [4]
         assert table.roles == {"code": 0, "name": 1}
 
