@@ -13,9 +13,12 @@ online form's drafts, submits and returns are added here as they land.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, and_, case, func, insert, select, update
 
@@ -24,7 +27,15 @@ from .cache import versioned
 from .errors import InvalidInput, NotFound
 from .periods import parse_period
 from .regions import region_index
-from .schema import indicator, region_closure, reporting_period, reporting_task, submission, task_field
+from .schema import (
+    indicator,
+    observation,
+    region_closure,
+    reporting_period,
+    reporting_task,
+    submission,
+    task_field,
+)
 
 REPORT_INDICATORS = ("reports_expected", "reports_submitted", "reports_on_time", "reports_overdue")
 REPORT_SOURCE = "填表报数"
@@ -236,3 +247,157 @@ def _count(conn: Connection, county: str, periods: list[str]) -> tuple[int, int,
     )
     expected, reported, on_time = conn.execute(stmt).one()
     return int(expected), int(reported), int(on_time)
+
+
+# --- checking a form's values ------------------------------------------------------------------
+
+SWING = 0.5  # a value moving more than 50 % against last period or last year needs a 情况说明
+EMPTY_MARKS = {"", "空", "—", "-", "/", "无"}
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """A problem with one field: ``error`` blocks submitting, ``warning`` needs a 情况说明."""
+
+    field: str  # the field's name
+    severity: str  # error|warning
+    message: str
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a field's value is compared with: last period's and the same period last year's."""
+
+    previous: float | None = None
+    previous_period: str = ""
+    last_year: float | None = None
+    last_year_period: str = ""
+
+
+def parse_number(raw: object) -> float | None:
+    """A typed figure as a number (thousands separators allowed); None when empty; ValueError if not a number."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        return float(raw)
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    if text in EMPTY_MARKS:
+        return None
+    value = float(Decimal(text)) if _NUMBER.fullmatch(text) else None
+    if value is None or not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _decimals(raw: object) -> int:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        text = repr(float(raw))
+    else:
+        text = str(raw).strip().replace(",", "")
+    if "." not in text or "e" in text.lower():
+        return 0
+    return len(text.split(".", 1)[1].rstrip("0"))
+
+
+def _fmt(value: float, decimals: int | None) -> str:
+    return f"{value:,.{decimals or 0}f}" if decimals is not None else f"{value:g}"
+
+
+def check_field(field: TaskField, raw: object, baseline: Baseline | None = None) -> list[FieldIssue]:
+    """The problems of one field's raw value, in plain Chinese (errors first, then warnings)."""
+    if field.kind == "text":
+        empty = raw is None or not str(raw).strip()
+        return [FieldIssue(field.name, "error", "必填项，不能为空")] if field.required and empty else []
+    try:
+        value = parse_number(raw)
+    except ValueError:
+        return [FieldIssue(field.name, "error", f"不是数字：{str(raw).strip()[:20]}")]
+    if value is None:
+        return [FieldIssue(field.name, "error", "必填项，不能为空")] if field.required else []
+    low, high = field.min_value, field.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        span = f"{'-∞' if low is None else _fmt(low, field.decimals)} ～ {'+∞' if high is None else _fmt(high, field.decimals)}"
+        return [FieldIssue(field.name, "error", f"超出有效范围（{span} {field.unit}）")]
+    if field.decimals is not None and _decimals(raw) > field.decimals:
+        allowed = "应为整数" if field.decimals == 0 else f"最多保留 {field.decimals} 位小数"
+        return [FieldIssue(field.name, "error", f"小数位数不对：{allowed}")]
+    return swing_warnings(field, value, baseline)
+
+
+def swing_warnings(field: TaskField, value: float, baseline: Baseline | None) -> list[FieldIssue]:
+    """Soft warnings: the value moves more than 50 % against last period or the same period last year."""
+    if baseline is None:
+        return []
+    out = []
+    for label, old, period in (
+        ("上期", baseline.previous, baseline.previous_period),
+        ("上年同期", baseline.last_year, baseline.last_year_period),
+    ):
+        if old is None or old == 0 and value == 0:
+            continue
+        change = (value - old) / abs(old) if old else math.inf
+        if abs(change) > SWING:
+            moved = "增长" if change > 0 else "下降"
+            pct = "" if math.isinf(change) else f" {abs(change) * 100:.1f}%"
+            out.append(
+                FieldIssue(
+                    field.name, "warning",
+                    f"比{label}（{period}：{_fmt(old, field.decimals)}）{moved}{pct}，请填写情况说明",
+                )
+            )  # fmt: skip
+            break
+    return out
+
+
+def check_values(
+    task: str,
+    region: str,
+    period: str,
+    values: Mapping[str, object],
+    baseline: Mapping[str, Baseline] | None = None,
+) -> list[FieldIssue]:
+    """Check one unit's form: every field of the task by name, in field order.
+
+    ``values`` maps a field's name (or an indicator field's indicator code) to its raw value.
+    ``baseline`` (indicator code → :class:`Baseline`) is read from the store when omitted; a file
+    import checking many units passes :func:`baselines` for all of them at once.
+    Errors: 不是数字, 超出有效范围, 小数位数不对, 必填项为空; warnings: a move of more than 50 %.
+    """
+    fields = task_fields(task)
+    if baseline is None:
+        baseline = baselines(task, [region], period).get(region, {})
+    issues: list[FieldIssue] = []
+    for field in fields:
+        raw = values.get(field.name, values.get(field.indicator_code) if field.indicator_code else None)
+        issues += check_field(field, raw, baseline.get(field.indicator_code or ""))
+    return issues
+
+
+def baselines(task: str, regions: Iterable[str], period: str) -> dict[str, dict[str, Baseline]]:
+    """Last period's and last year's values of the task's indicator fields: region → indicator → Baseline."""
+    fields = [f for f in task_fields(task) if f.indicator_code]
+    codes = list(dict.fromkeys(regions))
+    if not fields or not codes:
+        return {}
+    per = parse_period(period)
+    prev, last = per.prev().text, per.same_last_year().text
+    o = observation.c
+    found: dict[tuple[str, str, str], float] = {}
+    with store.engine().connect() as conn:
+        for start in range(0, len(codes), 900):
+            stmt = select(o.region_code, o.indicator_code, o.period, o.value).where(
+                o.indicator_code.in_([f.indicator_code for f in fields]),
+                o.period.in_([prev, last]),
+                o.region_code.in_(codes[start : start + 900]),
+            )
+            found.update({(r, i, p): v for r, i, p, v in conn.execute(stmt)})
+    return {
+        code: {
+            f.indicator_code: Baseline(found.get((code, f.indicator_code, prev)), prev, found.get((code, f.indicator_code, last)), last)
+            for f in fields
+        }
+        for code in codes
+    }  # fmt: skip

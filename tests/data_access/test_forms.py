@@ -18,7 +18,6 @@ from data_access.errors import InvalidInput, NotFound
 from data_access.schema import indicator, observation, reporting_period, submission, task_field
 from data_access.scope import Scope
 from tests.data_access.rows import indicator_row
-from tests.data_access.test_reporting import seed_reporting
 
 JIA, YI = "990101000000", "990102000000"
 V_JIA22, V_YI12 = "990101002002", "990102001002"
@@ -47,13 +46,6 @@ def seed_forms() -> None:
         keys = ("task_code", "position", "kind", "indicator_code", "name", "required")
         conn.execute(insert(task_field), [dict(zip(keys, f, strict=True)) for f in fields])
         store.bump_version(conn)
-
-
-@pytest.fixture
-def forms_store(tiny_store):
-    seed_reporting()
-    seed_forms()
-    return tiny_store
 
 
 def _reports(region: str, month: str) -> dict[str, float]:
