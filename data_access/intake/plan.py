@@ -11,13 +11,12 @@ from sqlalchemy import Connection, select
 
 from ..errors import CockpitError
 from ..indicators import LEVEL_SHORT, Indicator, read_catalogue
-from ..periods import FREQUENCY_NAMES, PATTERNS, Period, normalize_period
+from ..periods import FREQUENCY_NAMES, PATTERNS, normalize_period
 from ..regions import Region, RegionIndex
 from ..schema import observation, reporting_task
 from ..scope import Scope
 from . import cells
 from .cells import BadCell, fold, header_key, is_blank, split_unit, text_of
-from .checks import movement_reason
 from .layout import IGNORED_HEADERS, Table, find_table, role_of
 from .model import FilePlan, Item, Plan
 from .reading import Refused, read_grid
@@ -542,7 +541,10 @@ def _compare(conn: Connection, plans: list[FilePlan]) -> None:
 
 
 def _movements(conn: Connection, plans: list[FilePlan], indicators: dict[str, Indicator]) -> None:
-    """Warn (never refuse) when a figure moves more than 50 % against last period or last year."""
+    """Warn (never refuse) when a figure moves more than 50 % against last period or last year:
+    the online form's rule (``forms.swing_warnings``), against the store or the same files."""
+    from ..forms import Baseline, TaskField, swing_warnings
+
     items = [i for f in plans for i in f.items]
     if not items:
         return
@@ -550,18 +552,30 @@ def _movements(conn: Connection, plans: list[FilePlan], indicators: dict[str, In
     for i in items:
         p = normalize_period(i.period)
         earlier[i.key] = (p.prev().text, p.same_last_year().text)
-    pairs = {(i.indicator, p) for i in items for p in earlier[i.key]}
-    stored = _values(conn, pairs)
+    stored = _values(conn, {(i.indicator, p) for i in items for p in earlier[i.key]})
     given = {i.key: i.value for i in items}
+
+    def before(i: Item, period: str) -> float | None:
+        key = (i.indicator, i.region, period)
+        return given[key] if key in given else stored.get(key, (None,))[0]
+
     for fp in plans:
         for i in fp.items:
-            for label, period in zip(("上期", "去年同期"), earlier[i.key], strict=True):
-                key = (i.indicator, i.region, period)
-                before = given.get(key, stored.get(key, (None,))[0])
-                reason = movement_reason(i.value, before, label, indicators[i.indicator])
-                if reason:
-                    fp.warn(i.row, i.column, i.value, f"{i.region_name} {i.indicator_name}：{reason}")
-
-
-def period_of(text: str) -> Period:
-    return normalize_period(text)
+            ind = indicators[i.indicator]
+            field_ = TaskField(
+                "",
+                0,
+                "indicator",
+                ind.code,
+                ind.name,
+                ind.unit,
+                ind.decimals,
+                ind.min_value,
+                ind.max_value,
+                False,
+            )
+            prev, last = earlier[i.key]
+            for issue in swing_warnings(
+                field_, i.value, Baseline(before(i, prev), prev, before(i, last), last)
+            ):
+                fp.warn(i.row, i.column, i.value, f"{i.region_name} {i.indicator_name}{issue.message}")
