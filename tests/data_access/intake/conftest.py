@@ -15,6 +15,12 @@ from tests.data_access.test_reporting import seed_reporting
 
 @pytest.fixture
 def intake_store(tiny_store):
+    """The tiny store seeded by :func:`seed_intake`."""
+    seed_intake()
+    return tiny_store
+
+
+def seed_intake() -> None:
     """Task VIL (village, monthly): 自助机数 f_kiosk (台, 0–20, required), 业务办理量 f_uses (笔),
     集体收入 f_income (万元), 备注 (text); plus f_rate (ratio of f_uses/f_kiosk), f_cover (%,
     village, 0–100) and f_q (quarterly, town)."""
@@ -29,4 +35,3 @@ def intake_store(tiny_store):
         for row in rows:  # one by one: the rows name different optional columns
             conn.execute(insert(indicator), row)
         store.bump_version(conn)
-    return tiny_store
