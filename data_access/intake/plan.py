@@ -3,6 +3,7 @@ problem by file, row and column, and the soft warnings. Reads only; ``commit`` w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -11,7 +12,7 @@ from sqlalchemy import Connection, select
 
 from ..errors import CockpitError
 from ..indicators import LEVEL_SHORT, Indicator, read_catalogue
-from ..periods import FREQUENCY_NAMES, PATTERNS, normalize_period
+from ..periods import FREQUENCY_NAMES, PATTERNS, Period, normalize_period
 from ..regions import Region, RegionIndex
 from ..schema import observation, reporting_task
 from ..scope import Scope
@@ -72,6 +73,12 @@ class _Ctx:
 
             self._fields[task] = task_fields(task)
         return self._fields[task]
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_period(raw: object) -> Period:
+    """normalize_period, remembered: a city-wide file spells the same few periods thousands of times."""
+    return normalize_period(raw)
 
 
 def read_tasks(conn: Connection) -> dict[str, TaskInfo]:
@@ -162,7 +169,7 @@ def _period(ctx: _Ctx, fp: FilePlan, row: int, column: str, raw: object, frequen
             fp.problem(row, column, "", "缺少期别：请填写期别列，或指定期别")
             return None
     try:
-        found = normalize_period(raw)
+        found = _parse_period(raw)
     except CockpitError:
         fp.problem(
             row, column, raw, "期别格式无法识别（可写 2026-10、2026年10月、2026/10、202610、2026-Q3、2026）"
@@ -177,7 +184,7 @@ def _period(ctx: _Ctx, fp: FilePlan, row: int, column: str, raw: object, frequen
             f"不能是{FREQUENCY_NAMES[found.frequency]}期别",
         )
         return None
-    if given is not None and found.text != normalize_period(given).text:
+    if given is not None and found.text != _parse_period(given).text:
         fp.problem(row, column, raw, f"期别 {found.text} 与指定的期别 {given} 不一致")
         return None
     return found.text
@@ -550,7 +557,7 @@ def _movements(conn: Connection, plans: list[FilePlan], indicators: dict[str, In
         return
     earlier = {}
     for i in items:
-        p = normalize_period(i.period)
+        p = _parse_period(i.period)
         earlier[i.key] = (p.prev().text, p.same_last_year().text)
     stored = _values(conn, {(i.indicator, p) for i in items for p in earlier[i.key]})
     given = {i.key: i.value for i in items}
