@@ -19,7 +19,7 @@ from data_access import store
 from data_access.errors import CockpitError
 from data_access.intake import import_files
 from data_access.intake.cli import IMPORT_ROLES
-from data_access.scope import Scope, level_of
+from data_access.scope import Scope
 
 P = "report-upload"
 TASK, PERIOD, TEMPLATE_BTN, TEMPLATE = f"{P}-task", f"{P}-period", f"{P}-template-button", f"{P}-template"
@@ -31,10 +31,10 @@ def _may_import(account: Any) -> bool:
 
 
 def _task_options(scope: Scope) -> list[dict[str, str]]:
-    from data_access.reporting import tasks
+    """The tasks the online form offers this scope (``form_entry.fillable_tasks``)."""
+    from data_access.form_entry import fillable_tasks
 
-    level = level_of(scope.root)
-    return [{"label": t.name, "value": t.code} for t in tasks() if t.level >= level]
+    return [{"label": t.name, "value": t.code} for t in fillable_tasks(scope)]
 
 
 def upload_section(scope: Scope, account: object) -> html.Div:

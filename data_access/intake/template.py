@@ -15,8 +15,7 @@ from sqlalchemy import select
 from .. import store
 from ..errors import NotFound
 from ..periods import normalize_period
-from ..reporting import end_month, reference_date
-from ..schema import observation, reporting_period
+from ..schema import observation
 from ..scope import Scope
 from ..values import local_region_index
 from .plan import read_tasks
@@ -26,12 +25,10 @@ HEAD = PatternFill("solid", fgColor="DDE7F3")
 
 
 def default_period(task: str) -> str | None:
-    """The latest period of the task that has ended before this month (the one being reported)."""
-    today = reference_date()[:7]
-    with store.engine().connect() as conn:
-        periods = conn.execute(select(reporting_period.c.period).where(reporting_period.c.task_code == task))
-        ended = [p for p in periods.scalars() if end_month(p) < today]
-    return max(ended, key=lambda p: normalize_period(p), default=None)
+    """The round a filer works on now: the online form's rule (``form_entry.default_period``)."""
+    from ..form_entry import default_period as current_round
+
+    return current_round(task)
 
 
 def template_name(task_name: str, period: str) -> str:

@@ -110,8 +110,8 @@ def test_rup004_section_offers_tasks_of_the_scope_and_a_template(staff, monkeypa
     section = up.upload_section(Scope.of("990101"), Account("jia_staff", "staff"))
     assert "文件导入" in text(section)
     options = up._task_options(Scope.of("990101"))
-    assert [o["value"] for o in options] == ["CTY", "TOWN", "VIL"]  # every level at or below a county
-    assert [o["value"] for o in up._task_options(Scope.of("990101001001"))] == ["VIL"]
+    assert [o["value"] for o in options] == ["VIL"]  # the one task with fields at or below a county
+    assert up._task_options(Scope.of("990100"))[0]["label"] == "村级月报"
     monkeypatch.setattr("web.auth.audit_event", lambda *a, **k: None)
     download, note = up._template(1, "VIL", "2026-10")
     assert download["filename"] == "村级月报_2026-10.xlsx" and download["base64"] is True and note == ""
