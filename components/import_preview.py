@@ -3,57 +3,62 @@ and what would be written (新增 / 修改 old → new / 不变). Pure: a plan i
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
-from dash import html
+from dash import dcc, html
 
 from data_access.intake.model import KIND_NAMES
 
-MAX_SHOWN = 300  # rows of a table shown in the page; the counts always cover everything
+MAX_SHOWN = 200  # rows of a table shown in the page; the counts always cover everything
 
 
 def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:,.10g}"
 
 
-def _issues_table(issues: list, kind: str) -> html.Table:
-    head = html.Tr([html.Th(t) for t in ("文件", "行", "列", "原值", "原因")])
+def _cell(tag: str, text: object, cls: str = "") -> str:
+    """One escaped cell on one line (a line break in a file's cell would end the HTML block)."""
+    flat = " ".join(str(text).split())
+    return f"<{tag}{f' class={chr(34)}{cls}{chr(34)}' if cls else ''}>{escape(flat)}</{tag}>"
+
+
+def _html_table(heads: tuple[str, ...], rows: list[list[tuple[object, str]]], cls: str) -> dcc.Markdown:
+    """A table as one component of escaped HTML, not thousands of ``html.Td``: Dash's renderer
+    spends milliseconds per component, and a city-wide file's preview would freeze the page.
+    Everything in it (file names, raw cell values) is escaped; nothing is trusted."""
+    head = "".join(_cell("th", h) for h in heads)
+    body = "".join("<tr>" + "".join(_cell("td", t, c) for t, c in row) + "</tr>" for row in rows)
+    table = f'<table class="import-table {cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return dcc.Markdown(table, dangerously_allow_html=True, dedent=False, className="import-table-box")
+
+
+def _issues_table(issues: list, kind: str) -> dcc.Markdown:
     rows = [
-        html.Tr(
-            [
-                html.Td(i.file),
-                html.Td(i.row or "—"),
-                html.Td(i.column or "—"),
-                html.Td(i.raw),
-                html.Td(i.reason),
-            ]
-        )
+        [(i.file, ""), (i.row or "—", ""), (i.column or "—", ""), (i.raw, ""), (i.reason, "")]
         for i in issues[:MAX_SHOWN]
     ]
-    return html.Table([html.Thead(head), html.Tbody(rows)], className=f"import-table import-{kind}")
+    return _html_table(("文件", "行", "列", "原值", "原因"), rows, f"import-{kind}")
 
 
-def _items_table(items: list) -> html.Table:
-    head = html.Tr(
-        [html.Th(t) for t in ("变化", "行", "区划代码", "单位", "指标", "期别", "原值", "新值", "计量单位")]
-    )
+def _items_table(items: list) -> dcc.Markdown:
+    order = ("changed", "new", "unchanged")
     rows = [
-        html.Tr(
-            [
-                html.Td(KIND_NAMES[i.kind], className=f"import-kind-{i.kind}"),
-                html.Td(i.row),
-                html.Td(i.region),
-                html.Td(i.region_name),
-                html.Td(i.indicator_name),
-                html.Td(i.period),
-                html.Td(_fmt(i.old)),
-                html.Td(_fmt(i.value)),
-                html.Td(i.unit),
-            ]
-        )
-        for i in sorted(items, key=lambda i: ("changed", "new", "unchanged").index(i.kind))[:MAX_SHOWN]
+        [
+            (KIND_NAMES[i.kind], f"import-kind-{i.kind}"),
+            (i.row, ""),
+            (i.region, ""),
+            (i.region_name, ""),
+            (i.indicator_name, ""),
+            (i.period, ""),
+            (_fmt(i.old), ""),
+            (_fmt(i.value), ""),
+            (i.unit, ""),
+        ]
+        for i in sorted(items, key=lambda i: order.index(i.kind))[:MAX_SHOWN]
     ]
-    return html.Table([html.Thead(head), html.Tbody(rows)], className="import-table import-items")
+    heads = ("变化", "行", "区划代码", "单位", "指标", "期别", "原值", "新值", "计量单位")
+    return _html_table(heads, rows, "import-items")
 
 
 def _more(total: int) -> Any:

@@ -585,4 +585,5 @@ def _movements(conn: Connection, plans: list[FilePlan], indicators: dict[str, In
             for issue in swing_warnings(
                 field_, i.value, Baseline(before(i, prev), prev, before(i, last), last)
             ):
-                fp.warn(i.row, i.column, i.value, f"{i.region_name} {i.indicator_name}{issue.message}")
+                note = issue.message.replace("，请填写情况说明", "，请核实")  # a file has no 情况说明 box
+                fp.warn(i.row, i.column, i.value, f"{i.region_name} {i.indicator_name}{note}")

@@ -83,11 +83,16 @@ def test_rup001_preview_writes_nothing_then_commit_writes(staff):
 
 
 def test_rup002_refused_file_names_row_and_commit_stays_disabled(staff):
-    rows = [["区划代码", "指标", "期别", "数值"], [V4, "f_kiosk", "2026-10", 1]]
+    rows = [
+        ["区划代码", "指标", "期别", "数值"],
+        [V4, "f_kiosk", "2026-10", 1],
+        [V1, "<b>x</b>", "2026-10", 1],
+    ]
     contents, names = upload("乙县.csv", csv_bytes(rows))
     preview, disabled, _ = up._preview(contents, names)
     shown = text(preview)
     assert "不能导入" in shown and "不在您的管辖范围" in shown and "乙一一村" in shown
+    assert "&lt;b&gt;x&lt;/b&gt;" in shown and "<b>x</b>" not in shown  # file text is escaped
     assert disabled is True
     result, _, _ = up._commit(1, contents, names)  # a forged click writes nothing either
     assert "未写入" in text(result)

@@ -301,7 +301,7 @@ def test_imp042_moves_over_half_warn_but_never_refuse(intake_store):
     )
     assert plan.written
     [warning] = plan.warnings
-    assert warning.row == 2 and "比上期（2026-09：100）增长 60.0%" in warning.reason
+    assert warning.row == 2 and "比上期（2026-09：100）增长 60.0%，请核实" in warning.reason
 
 
 def test_imp043_audit_entry_names_file_size_and_sha256(intake_store):
