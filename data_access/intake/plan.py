@@ -370,7 +370,11 @@ def _field_columns(
         if j in (table.roles.get("code"), table.roles.get("name"), table.roles.get("period")):
             continue
         name, unit = split_unit(header)
-        f = by_key.get(header_key(name)) or by_key.get(header_key(header))
+        f = by_key.get(header_key(header))  # a name that ends in brackets itself: 已接入村（社区）
+        if f is not None:
+            unit = None
+        else:
+            f = by_key.get(header_key(name))
         if f is None:
             continue
         if unit is not None and f.kind == "indicator" and header_key(unit) != header_key(f.unit):

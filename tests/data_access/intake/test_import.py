@@ -315,6 +315,23 @@ def test_imp043_audit_entry_names_file_size_and_sha256(intake_store):
     assert hashlib.sha256(data).hexdigest() in entry.detail
 
 
+def test_imp045_a_field_name_ending_in_brackets_is_matched_with_or_without_its_unit(intake_store):
+    from sqlalchemy import update
+
+    from data_access.schema import task_field
+
+    with store.engine().begin() as conn:
+        conn.execute(
+            update(task_field).where(task_field.c.name == "业务办理量").values(name="业务办理量（村）")
+        )
+        store.bump_version(conn)
+    for head in ("业务办理量（村）", "业务办理量（村）（笔）"):
+        plan = run(
+            [("t.csv", csv_bytes([["区划代码", "期别", head], [V1, "2026-10", 5]]))], task="VIL", dry_run=True
+        )
+        assert plan.accepted and [i.indicator for i in plan.items] == ["f_uses"], head
+
+
 def test_imp044_required_field_missing_writes_figures_without_a_submission(intake_store):
     rows = [HEADER, [V1, "甲一社区", "2026-10", "无", 5, None, None]]
     plan = run([("t.csv", csv_bytes(rows))])
