@@ -26,7 +26,7 @@ from . import store
 from .cache import versioned
 from .errors import InvalidInput, NotFound
 from .periods import parse_period
-from .regions import region_index
+from .regions import RegionIndex, region_index
 from .schema import (
     indicator,
     observation,
@@ -188,9 +188,9 @@ def record_submissions(
     return changed
 
 
-def county_unit(code12: str) -> str | None:
+def county_unit(code12: str, index: RegionIndex | None = None) -> str | None:
     """The county-level unit a region counts under (the countyless city for its towns), or None."""
-    index = region_index()
+    index = index or region_index()
     for reg in reversed(index.path(code12)):
         if reg.level == 3 or reg.code in index.countyless:
             return reg.code
@@ -206,7 +206,8 @@ def refresh_report_counts(
     from .observations import write_observations  # local: observations imports values, values reporting-free
     from .reporting import end_month, periods_ending_in
 
-    counties = sorted({c for u in units if (c := county_unit(u)) is not None})
+    index = region_index()  # once: each call reads the data version on a connection of its own
+    counties = sorted({c for u in units if (c := county_unit(u, index)) is not None})
     month = end_month(period)
     rows = []
     for county in counties:
