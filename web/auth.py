@@ -222,10 +222,6 @@ def _security_headers(response: Response) -> Response:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.path in ("/login", "/admin") or request.path.startswith("/api/"):
         headers.setdefault("Cache-Control", "no-store")
-    if request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug"):
-        # The development server names Werkzeug and Python unless the app sends a Server header
-        # (gunicorn sends just "gunicorn").
-        headers["Server"] = "cockpit"
     return response
 
 
