@@ -106,14 +106,15 @@ def start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
+    for _ in range(300):
         try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            urllib.request.urlopen(f"{base}/healthz", timeout=30).read()
             return proc, base
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the workers boot
             if proc.poll() is not None:
                 raise SystemExit(f"cockpit serve {' '.join(args)} exited") from None
             time.sleep(0.2)
+    proc.terminate()
     raise SystemExit("server did not start")
 
 
@@ -142,7 +143,7 @@ def load(make_request, clients: int, seconds: float) -> tuple[int, list[float], 
                 with urllib.request.urlopen(make_request(), timeout=60) as resp:
                     resp.read()
                     ok = resp.status == 200
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except OSError:  # URLError, refused, reset, timed out
                 ok = False
             if ok:
                 mine.append((time.perf_counter() - t0) * 1000)
@@ -166,6 +167,8 @@ def run_server(
     proc, base = start(args, env)
     rows = []
     try:
+        for _ in range(3 * (opts.workers or 8)):  # every worker has booted and answers
+            urllib.request.urlopen(f"{base}/readyz", timeout=60).read()
         cookie = session_cookie(base)
         api_url = f"{base}/api/v1/values?indicator={INDICATOR}&period={MONTH}&parent=440800"
         targets = {
