@@ -110,14 +110,6 @@ def retry_after(keys: list[str], now: datetime | None = None) -> int:
         return max(_wait(c, key, now) for key in keys)
 
 
-def record_failure(keys: list[str], now: datetime | None = None) -> None:
-    """Count one failed login against every key (without the check; :func:`attempt` does both)."""
-    now = now or utcnow()
-    with store.engine().begin() as c:
-        c.execute(insert(login_attempt), [{"key": k, "at": now} for k in keys])
-        c.execute(delete(login_attempt).where(login_attempt.c.at < now - WINDOW))
-
-
 def clear(key: str) -> None:
     """Forget the failures of one key (after a successful login for that user)."""
     with store.engine().begin() as c:

@@ -99,6 +99,7 @@ def _serve_dev(settings: Settings, args: argparse.Namespace) -> int:
 
     print(f"开发服务器（勿用于生产）：http://{args.host}:{args.port}", file=sys.stderr, flush=True)
     app = create_app(settings)
+    warm_up(app.server)
     app.run(
         host=args.host,
         port=args.port,
@@ -135,4 +136,16 @@ class CockpitServer(BaseApplication):
     def load(self):  # noqa: ANN201 - the WSGI callable
         from app import create_app
 
-        return create_app(self.settings).server
+        server = create_app(self.settings).server
+        warm_up(server)
+        return server
+
+
+def warm_up(server) -> None:  # noqa: ANN001 - a Flask app
+    """Run Dash's first-request setup before the server takes requests.
+
+    Dash marks its setup done when it *starts* it (``_setup_server``), so with several threads the
+    requests arriving meanwhile see half-registered scripts and callbacks (seen as a 500 on a
+    component script in the first page load). One public request here runs it to the end first.
+    """
+    server.test_client().get("/healthz")

@@ -75,9 +75,9 @@ def _wait_for(url: str, proc: subprocess.Popen, attempts: int = 300) -> bytes:
         if proc.poll() is not None:
             pytest.fail(f"cockpit serve exited: {proc.communicate()[1]}")
         try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
+            with urllib.request.urlopen(url, timeout=30) as resp:
                 return resp.read()
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or timed out while the workers boot on a busy machine
             time.sleep(0.2)
     pytest.fail(f"cockpit serve did not answer {url}")
 
@@ -128,7 +128,12 @@ def _start(tmp_path, *args: str, **extra_env: str):
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    _wait_for(f"{base}/healthz", proc)
+    try:
+        _wait_for(f"{base}/healthz", proc)
+    except BaseException:
+        proc.kill()
+        proc.communicate(timeout=30)
+        raise
     return proc, base, port, env
 
 
@@ -260,3 +265,20 @@ def test_cli009_backup_and_restore_point_postgresql_to_pg_dump(tmp_path):
     for args in (("backup", str(tmp_path / "x.db")), ("restore", str(tmp_path / "x.db"))):
         proc = subprocess.run([str(COCKPIT), *args], env=env, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2 and "pg_dump" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli010_several_workers_share_a_file_cache_unless_one_is_set(tmp_path):
+    from data_access.serve_cmd import production_settings
+    from data_access.settings import default_workers, get_settings
+
+    settings = get_settings(instance_dir=str(tmp_path), cache_url="", secret_key="x" * 32)
+    assert production_settings(settings, 1).cache_url == ""  # one process: its own memory is enough
+    assert production_settings(settings, 3).cache_url == str(tmp_path / "cache")
+    redis = get_settings(instance_dir=str(tmp_path), cache_url="redis://h:6379/0", secret_key="x" * 32)
+    assert production_settings(redis, 3).cache_url == "redis://h:6379/0"
+    assert [default_workers(c) for c in (1, 2, 3, 4, 16)] == [3, 5, 7, 8, 8]
+    help_text = run_cockpit(
+        "serve", "--help", env=cockpit_env(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
+    ).stdout
+    for option in ("--workers", "--threads", "--dev"):
+        assert option in help_text

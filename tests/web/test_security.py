@@ -250,7 +250,7 @@ def test_sec011_a_50_mb_body_is_refused_with_413_before_it_is_read(clients):
 # --- codes ----------------------------------------------------------------------------------
 
 
-def test_sec012_full_width_digits_are_normalised_everywhere(clients):
+def test_sec012_full_width_digits_are_normalised_everywhere(zj_app, clients):
     assert normalize_code("４４０８８２") == "440882000000"
     for bad in ("٤٤٠٨٨٢", "44O882"):  # other scripts' digits, a letter O: refused
         with pytest.raises(InvalidInput):
@@ -263,6 +263,14 @@ def test_sec012_full_width_digits_are_normalised_everywhere(clients):
     geo, ascii_geo = staff.get("/geo/４４０８８２.geojson"), staff.get("/geo/440882.geojson")
     assert geo.status_code == ascii_geo.status_code == 200 and geo.data == ascii_geo.data
     assert staff.get("/api/v1/regions/４４０８８１").status_code == 403  # 廉江市: outside, as in ASCII
+    staff.get("/")  # Dash registers its callbacks on the first request
+    pages = [
+        staff.post("/_dash-update-component", json=forge.router_payload(zj_app, "/map", f"?region={code}"))
+        for code in ("４４０８８２", "440882")
+    ]
+    assert pages[0].status_code == pages[1].status_code == 200
+    texts = [forge.text_of(page) for page in pages]
+    assert "雷州市" in texts[0] and "地区代码格式错误" not in texts[0] and "无权" not in texts[0]
 
 
 def test_sec013_login_still_needs_the_right_password_under_the_new_limiter(tiny_users):
