@@ -16,9 +16,11 @@ asserted.
 from __future__ import annotations
 
 import argparse
+import atexit
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -202,6 +204,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: the setting)")
     opts = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     url = opts.database_url or f"sqlite:///{workdir / 'demo.db'}"
     env = env_for(url, workdir)
     if not opts.database_url:
