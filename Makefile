@@ -1,5 +1,5 @@
 # 百千万工程驾驶舱 — the two commands of the README, and a few helpers.
-#   make serve   set up .venv, build the demo store when missing, serve http://127.0.0.1:8050
+#   make serve   set up .venv, build the demo store when missing, serve http://127.0.0.1:8050 (gunicorn)
 #   make test    set up .venv, run the whole test suite (what .ci/run calls)
 
 PYTHON ?= python3.11

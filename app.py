@@ -85,10 +85,11 @@ def create_app(settings: Settings | None = None, *, login_disabled: bool = False
             x_host=settings.proxy_hops,
         )
 
-    @server.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
+    from web.health import bp as health_bp
+    from web.limits import init_limits
 
+    server.register_blueprint(health_bp)  # /healthz, /readyz: public, cheap, nothing about the data
+    init_limits(server, settings.max_request_mb)  # 413 over the size limit, 400 for malformed callbacks
     return app
 
 

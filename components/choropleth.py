@@ -2,7 +2,7 @@
 
 The figure carries only codes and values; the geometry is the URL of a prepared layer
 (``/geo/<code>.geojson``) that the browser fetches once, and hover names come from that layer's
-``properties.name``. The map style has no outside source at all (no tiles, sprites, and glyphs
+``properties.hover`` (the name escaped with ``components.format.plot_text``). The map style has no outside source at all (no tiles, sprites, and glyphs
 served empty by this server), so nothing leaves the intranet. :func:`map_figure` is the one
 builder (a plain dict, fast on the request path); :func:`choropleth_figure` wraps it in a
 ``go.Figure`` with a title. Styling shared by every map trace sits in ``layout.template``, and
@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import orjson
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from components.format import plot_text
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 BACKGROUND = "rgba(0,0,0,0)"  # transparent: the panel behind shows, in the desk and in the wall theme
@@ -54,7 +56,7 @@ NO_DATA_LABEL = "未报送"
 SCHEMATIC_NOTE = "示意边界"
 EDGE_COLOR = "#ffffff"
 OUTLINE_COLOR = "#37474f"
-LAYER_NAME = "%{properties.name}"  # every /geo/ layer's features carry their region's name
+LAYER_NAME = "%{properties.hover}"  # every /geo/ layer's features carry their name, escaped for plotly
 # Defaults of every map trace (``layout.template``): sent once with the figure, not with each trace.
 TRACE_DEFAULTS: dict = {
     "featureidkey": "properties.code",
@@ -212,8 +214,8 @@ def choropleth_figure(
         template.layout.annotationdefaults.update(NOTE_DEFAULTS)
         fig.layout.template = template
     if title:
-        fig.update_layout(title={"text": title, "x": 0.01, "font": {"size": 18}}, margin={"t": 44})
-        fig.data[-1].name = title
+        fig.update_layout(title={"text": plot_text(title), "x": 0.01, "font": {"size": 18}}, margin={"t": 44})
+        fig.data[-1].name = plot_text(title)
     return fig
 
 
@@ -263,7 +265,12 @@ def map_figure(
         layer_names: the layer's features carry ``properties.name`` (every ``/geo/`` layer does):
             the hover reads the names there. False sends ``names`` with the traces instead.
     """
-    texts = list(value_text) if value_text is not None else [format_value(v, unit, decimals) for v in values]
+    # Every text plotly draws goes through plot_text: a name or unit from the store is never markup.
+    texts = [
+        plot_text(t)
+        for t in (value_text if value_text is not None else [format_value(v, unit, decimals) for v in values])
+    ]
+    names = [plot_text(n) for n in names]
     have = [(c, n, v, t) for c, n, v, t in zip(codes, names, values, texts, strict=True) if not _missing(v)]
     missing = [(c, n) for c, n, v in zip(codes, names, values, strict=True) if _missing(v)]
     name = LAYER_NAME if layer_names else "%{text}"
@@ -290,7 +297,7 @@ def map_figure(
                 "locations": [c for c, _, _, _ in have],
                 "z": [_short(v) for _, _, v, _ in have],
                 "customdata": [t for _, _, _, t in have],
-                "colorbar": {"title": {"text": unit}},
+                "colorbar": {"title": {"text": plot_text(unit)}},
             }
         )
         if direction < 0:

@@ -171,3 +171,17 @@ def fmt_rank(rank: int | None, of: int | None, *, where: str = "") -> str:
     if not rank or not of:
         return MISSING
     return f"{where}第 {rank}/{of} 位"
+
+
+def plot_text(text: object) -> str:
+    """Store-provided text made literal for plotly: hover templates and texts, titles, annotations,
+    legend and axis labels.
+
+    Plotly reads a small HTML subset (``<a href>``, ``<b>``, ``<br>`` …) in every string it draws,
+    also in values substituted into a hover template, and ``%{…}`` in a template is a placeholder.
+    A region, contact or department name must never become markup or a placeholder: ``&``, ``<``
+    and ``>`` become entities (plotly shows them as the characters) and the ``%`` of ``%{`` becomes
+    ``&#37;``. The one escape used for every figure the cockpit draws.
+    """
+    value = "" if text is None else str(text)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "&#37;{")

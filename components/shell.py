@@ -50,15 +50,24 @@ def navigation(pages: list[tuple[str, str]]) -> html.Nav:
     return html.Nav(links, id=ids.SHELL_NAV, className="shell-nav", **{"aria-label": "主导航"})
 
 
-def account_menu(user_name: str | None, role_name: str | None) -> html.Div | None:
-    """Who is signed in, and the way out."""
+def account_menu(user_name: str | None, role_name: str | None, csrf: str = "") -> html.Div | None:
+    """Who is signed in, and the way out: a POST form with the session's CSRF token (a plain link
+    to /logout would let any page log the user out)."""
     if not user_name:
         return None
     return html.Div(
         [
             html.Span(user_name, className="shell-user-name"),
             html.Span(role_name or "", className="shell-user-role"),
-            html.A("退出", href="/logout", className="shell-logout", id=ids.SHELL_LOGOUT),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=csrf, id=ids.SHELL_LOGOUT + "-csrf"),
+                    html.Button("退出", type="submit", className="shell-logout", id=ids.SHELL_LOGOUT),
+                ],
+                method="POST",
+                action="/logout",
+                className="shell-logout-form",
+            ),
         ],
         className="shell-account",
     )
@@ -71,6 +80,7 @@ def header(
     demo: bool,
     user_name: str | None = None,
     role_name: str | None = None,
+    csrf: str = "",
 ) -> html.Header:
     """The header band: cockpit name, root region, as-of period and update time, demo badge, account."""
     as_of = [
@@ -95,7 +105,7 @@ def header(
                 n_clicks=0,
                 title="切换桌面 / 大屏显示",
             ),
-            account_menu(user_name, role_name),
+            account_menu(user_name, role_name, csrf),
         ],
         className="shell-header",
     )
@@ -108,6 +118,7 @@ def shell_context() -> dict[str, Any]:
     from data_access.regions import get_region
     from data_access.users import ROLE_NAMES
     from web.auth import current_account
+    from web.login import csrf_token
     from web.scope import current_scope
 
     scope = current_scope()
@@ -124,6 +135,7 @@ def shell_context() -> dict[str, Any]:
         "as_of_period": store.get_meta("as_of_period"),
         "updated_at": store.get_meta("updated_at"),
         "demo": store.get_meta("demo") == "1",
+        "csrf": csrf_token() if user else "",
     }
 
 
@@ -141,6 +153,7 @@ def create_appshell(page_registry: Mapping[str, Mapping[str, Any]], settings: ob
                 context["demo"],
                 context["user_name"],
                 context["role_name"],
+                context["csrf"],
             ),
             navigation(nav_pages(page_registry, is_admin=context["is_admin"])),
             html.Main(dash.page_container, className="shell-main"),

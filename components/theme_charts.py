@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from components.format import fmt_period
+from components.format import fmt_period, plot_text
 from components.trend import base_layout
 
 SERIES = (("collected", "归集", "#1f5f8b"), ("returned", "回流", "#7fb3d5"), ("shared", "共享", "#2e8b57"))
@@ -29,7 +29,7 @@ def coverage_bars(rows: Sequence[Any]) -> dict:
     trace = {
         "type": "bar",
         "orientation": "h",
-        "y": [r.label for r in rows],
+        "y": [plot_text(r.label) for r in rows],
         "x": [r.rate if r.rate is not None else 0 for r in rows],
         "text": text,
         "textposition": "auto",
@@ -57,7 +57,7 @@ def sharing_bars(rows: Sequence[Any], *, by_month: bool, scale: float = 1e4) -> 
     bars stand upright in time order; by department they lie flat, largest at the top.
     """
     rows = list(rows)
-    labels = [fmt_period(r.key) for r in rows] if by_month else [r.key for r in rows][::-1]
+    labels = [fmt_period(r.key) for r in rows] if by_month else [plot_text(r.key) for r in rows][::-1]
     ordered = rows if by_month else rows[::-1]
     traces = []
     for field, name, colour in SERIES:
@@ -100,7 +100,8 @@ def camera_traces(points: Sequence[Any]) -> list[dict]:
                 "lat": [p.lat for p in group],
                 "marker": {"size": 5 if online else 7, "color": colour, "opacity": 0.85},
                 "customdata": [
-                    [p.location, p.camera_id, "已接入" if p.connected else "未接入"] for p in group
+                    [plot_text(p.location), plot_text(p.camera_id), "已接入" if p.connected else "未接入"]
+                    for p in group
                 ],
                 "hovertemplate": (
                     f"<b>%{{customdata[0]}}</b><br>{name} · 省平台%{{customdata[2]}}<br>%{{customdata[1]}}<extra></extra>"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from components.format import fmt_period, scale
+from components.format import fmt_period, plot_text, scale
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 CURRENT_COLOUR = "#1f5f8b"
@@ -60,6 +60,7 @@ def trend_figure(
         scaled, axis_unit = scale(max(known), unit)
         factor = scaled / max(known) if max(known) else 1.0
     labels = [fmt_period(p) for p in periods]
+    name, axis_unit = plot_text(name), plot_text(axis_unit)  # store text drawn by plotly: never markup
 
     def trace(ys: list[float | None], label: str, colour: str, dash: str) -> dict:
         rounded = [None if v is None else round(v * factor, max(decimals, 2)) for v in ys]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from . import store
 from .schema import audit_log
@@ -43,6 +43,7 @@ class Entry:
     outcome: str
     detail: str
     address: str
+    repeats: int = 1  # times it happened (repeated refusals share one entry, see record_repeated)
 
 
 def _clean(text: str, limit: int) -> str:
@@ -79,6 +80,42 @@ def record(
     log.info("audit %s %s user=%r from=%s %s", action, outcome, username, address, detail)
 
 
+def record_repeated(
+    action: str,
+    *,
+    username: str = "",
+    outcome: str = "refused",
+    detail: str = "",
+    address: str = "",
+    window: timedelta = timedelta(minutes=15),
+) -> None:
+    """Count an event that may repeat in a flood (refused logins) on one entry per window.
+
+    The first occurrence of (action, outcome, user, address, detail) inside ``window`` adds an
+    entry; every further one adds 1 to its ``repeats``. A flood of refused logins therefore adds
+    at most one row per user name, address and window instead of one row per request.
+    """
+    now = datetime.now().replace(microsecond=0)
+    same = (
+        (audit_log.c.action == _clean(action, 32))
+        & (audit_log.c.outcome == _clean(outcome, 16))
+        & (audit_log.c.username == _clean(username, 64))
+        & (audit_log.c.address == _clean(address, 64))
+        & (audit_log.c.detail == _clean(detail, 2000))
+        & (audit_log.c.at > now - window)
+    )
+    with store.engine().begin() as c:
+        found = c.execute(
+            select(audit_log.c.id).where(same).order_by(audit_log.c.id.desc()).limit(1)
+        ).scalar()
+        if found is not None:
+            c.execute(
+                update(audit_log).where(audit_log.c.id == found).values(repeats=audit_log.c.repeats + 1)
+            )
+            return
+    record(action, username=username, outcome=outcome, detail=detail, address=address, at=now)
+
+
 def recent(scope: Scope | None = None, limit: int = 200, action: str | None = None) -> list[Entry]:
     """Newest entries first. With ``scope``, only actors inside it — plus, for a scope that is the
     store's root, entries without a region (e.g. failed logins for unknown names)."""
@@ -87,7 +124,10 @@ def recent(scope: Scope | None = None, limit: int = 200, action: str | None = No
         stmt = stmt.where(audit_log.c.action == action)
     with store.engine().connect() as c:
         rows = c.execute(stmt.limit(limit * 4 if scope else limit)).all()
-    entries = [Entry(r.at, r.username, r.region_code, r.action, r.outcome, r.detail, r.address) for r in rows]
+    entries = [
+        Entry(r.at, r.username, r.region_code, r.action, r.outcome, r.detail, r.address, r.repeats)
+        for r in rows
+    ]
     if scope is not None:
         root = Scope.of(store.settings().root_region)
         at_root = scope.contains(root.root)

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "data_access.users",  # cockpit user add|list|disable|passwd|token
     "data_access.rollup",  # cockpit rollups
     "data_access.intake.cli",  # cockpit import
+    "data_access.backup",  # cockpit backup|restore (SQLite)
 ]
 
 

@@ -7,7 +7,7 @@ import unicodedata
 
 from .errors import InvalidInput
 
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: Python's \d also matches other scripts' digits
 # What Excel shows for a long number it turned into a float: 4.40882E+11 (digits are lost).
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 ALL_LENGTHS = (2, 4, 6, 9, 12)

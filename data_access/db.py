@@ -50,5 +50,22 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+@functools.cache
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head() or ""
+
+
+def current_revision(conn) -> str | None:  # noqa: ANN001 - a Connection
+    """The store's migration revision (None before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
 def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("region")

@@ -27,6 +27,12 @@ class OutOfScope(CockpitError):
     status = 403
 
 
+class SettingsError(CockpitError):
+    """A setting that cannot work (bad database URL, unreachable cache, weak secret key …)."""
+
+    status = 500
+
+
 class ValidationError(CockpitError):
     """Bad data in an import; names where it was found. Nothing was written."""
 

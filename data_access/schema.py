@@ -328,6 +328,9 @@ audit_log = Table(
     Column("outcome", String(16), nullable=False, default="ok"),  # ok|failed|refused
     Column("detail", Text, nullable=False, default=""),
     Column("address", String(64), nullable=False, default=""),
+    # How many times this entry happened (migration 0006): repeated refused logins of one name and
+    # address within the limiter's window are counted on one row instead of one row each.
+    Column("repeats", Integer, nullable=False, default=1, server_default="1"),
 )
 
 # Failed logins per key ("user:<name>" / "addr:<ip>") for rate limiting across workers.
@@ -338,4 +341,19 @@ login_attempt = Table(
     Column("key", String(128), nullable=False),
     Column("at", DateTime, nullable=False),
     Index("ix_login_attempt_key_at", "key", "at"),
+)
+
+# Server-side sessions (migration 0006): the browser's cookie carries a random token, the store
+# only its SHA-256. Logout, a password change and disabling the user revoke it on the server, so a
+# copied cookie stops working at once (a signed cookie alone stays valid until it expires).
+user_session = Table(
+    "user_session",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("address", String(64), nullable=False, default=""),
 )

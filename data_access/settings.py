@@ -26,7 +26,13 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("COCKPIT_INSTANCE_DIR", "instance", "folder for the SQLite store, secret key and file cache"),
     ("COCKPIT_PROXY_HOPS", "0", "reverse proxies in front of the app whose X-Forwarded-* headers to trust"),
     ("COCKPIT_IMPORT_MAX_MB", "20", "largest file `cockpit import` and the upload on /report accept, in MB"),
+    ("COCKPIT_WORKERS", "", "gunicorn worker processes; empty: 2 × cores + 1, at most 8"),
+    ("COCKPIT_THREADS", "4", "threads per gunicorn worker"),
+    ("COCKPIT_MAX_REQUEST_MB", "16", "largest request body accepted (MB); larger ones get 413"),
+    ("COCKPIT_ACCESS_LOG", "-", "gunicorn access log: - for standard output, a file path, or empty for none"),
 ]
+
+MAX_WORKERS = 8  # beyond this, SQLite's single writer and the host's memory gain nothing
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,10 @@ class Settings:
     instance_dir: Path
     proxy_hops: int = 0
     import_max_mb: float = 20.0
+    workers: int = 0  # 0: default_workers()
+    threads: int = 4
+    max_request_mb: int = 16
+    access_log: str = "-"
 
 
 def _default_database_url(instance: Path) -> str:
@@ -62,6 +72,22 @@ def _proxy_hops(text: str) -> int:
     if not text.strip().isdigit():
         raise ValueError(f"COCKPIT_PROXY_HOPS must be a whole number of proxies (0, 1, 2 …), not {text!r}")
     return int(text)
+
+
+def _whole(name: str, text: str, *, minimum: int, empty: int | None = None) -> int:
+    """A whole number setting (``empty`` stands for a blank value, if allowed)."""
+    text = text.strip()
+    if not text and empty is not None:
+        return empty
+    if not text.isdigit() or int(text) < minimum:
+        raise ValueError(f"COCKPIT_{name.upper()} must be a whole number of at least {minimum}, not {text!r}")
+    return int(text)
+
+
+def default_workers(cores: int | None = None) -> int:
+    """Gunicorn's usual 2 × cores + 1, capped at :data:`MAX_WORKERS`."""
+    cores = cores or os.cpu_count() or 1
+    return min(2 * cores + 1, MAX_WORKERS)
 
 
 def get_settings(**explicit: object) -> Settings:
@@ -86,6 +112,10 @@ def get_settings(**explicit: object) -> Settings:
         "instance_dir": instance,
         "proxy_hops": _proxy_hops(pick("proxy_hops", "0")),
         "import_max_mb": float(pick("import_max_mb", "20")),
+        "workers": _whole("workers", pick("workers", ""), minimum=1, empty=0),
+        "threads": _whole("threads", pick("threads", "4"), minimum=1),
+        "max_request_mb": _whole("max_request_mb", pick("max_request_mb", "16"), minimum=1),
+        "access_log": pick("access_log", "-"),
     }
     unknown = set(explicit) - {f.name for f in fields(Settings)}
     if unknown:

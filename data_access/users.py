@@ -13,15 +13,15 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import store
 from .codes import normalize_code
 from .errors import InvalidInput, NotFound
-from .schema import api_token, app_user, region
+from .schema import api_token, app_user, region, user_session
 from .scope import Scope
 
 ROLES = ("leader", "staff", "admin")
@@ -29,6 +29,7 @@ ROLE_NAMES = {"leader": "领导", "staff": "工作人员", "admin": "管理员"}
 PHONE_ROLES = frozenset({"leader", "admin"})  # may see phone numbers in full
 TOKEN_PREFIX = "bqw_"
 MIN_PASSWORD = 8
+SESSION_LIFETIME = timedelta(hours=12)
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 # Checked against when the user does not exist, so a miss costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password-" + secrets.token_hex(8), method="scrypt")
@@ -51,11 +52,6 @@ class User:
     @property
     def scope(self) -> Scope:
         return Scope(self.region_code)
-
-    @property
-    def session_id(self) -> str:
-        """Id kept in the session; changes when the password changes or the user is disabled."""
-        return f"{self.id}:{self.auth_version}"
 
     @property
     def can_see_phones(self) -> bool:
@@ -127,17 +123,76 @@ def get_user(username: str, conn: Connection | None = None) -> User:
     return user
 
 
-def user_for_session(session_id: str) -> User | None:
-    """The active user whose :attr:`User.session_id` this is; None when stale or unknown."""
-    try:
-        uid, version = (int(part) for part in session_id.split(":"))
-    except (ValueError, AttributeError):
+def start_session(user: User, address: str = "", lifetime: timedelta = SESSION_LIFETIME) -> str:
+    """A new server-side session for the user; returns its token (stored only as its SHA-256)."""
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with store.engine().begin() as c:
+        # Sessions long expired are of no use to anyone: forget them while we are writing anyway.
+        c.execute(delete(user_session).where(user_session.c.expires_at < now - timedelta(days=1)))
+        c.execute(
+            insert(user_session).values(
+                token_hash=hash_token(token),
+                user_id=user.id,
+                created_at=now,
+                expires_at=now + lifetime,
+                address=address[:64],
+            )
+        )
+    return token
+
+
+def user_for_session(token: str) -> User | None:
+    """The active user of this live (not revoked, not expired) session token; None otherwise."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 200:
         return None
+    stmt = (
+        select(user_session.c.token_hash, app_user)
+        .join(app_user, app_user.c.id == user_session.c.user_id)
+        .where(
+            user_session.c.token_hash == hash_token(token),
+            user_session.c.revoked_at.is_(None),
+            user_session.c.expires_at > _now(),
+        )
+    )
     with store.engine().connect() as c:
-        row = c.execute(_select_user().where(app_user.c.id == uid)).first()
-    if row is None or not row.active or row.auth_version != version:
+        row = c.execute(stmt).first()
+    if row is None or not row.active:
         return None
     return _row_user(row)
+
+
+def end_session(token: str) -> None:
+    """Revoke one session (logout): its cookie, wherever it was copied to, stops working."""
+    with store.engine().begin() as c:
+        c.execute(
+            update(user_session)
+            .where(user_session.c.token_hash == hash_token(token), user_session.c.revoked_at.is_(None))
+            .values(revoked_at=_now())
+        )
+
+
+def _revoke_sessions(conn: Connection, user_id: int) -> None:
+    conn.execute(
+        update(user_session)
+        .where(user_session.c.user_id == user_id, user_session.c.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+
+
+def live_sessions(username: str) -> int:
+    """How many sessions of the user are live (not revoked, not expired)."""
+    with store.engine().connect() as c:
+        user = get_user(username, c)
+        return c.execute(
+            select(func.count())
+            .select_from(user_session)
+            .where(
+                user_session.c.user_id == user.id,
+                user_session.c.revoked_at.is_(None),
+                user_session.c.expires_at > _now(),
+            )
+        ).scalar_one()
 
 
 def list_users(scope: Scope | None = None) -> list[User]:
@@ -215,6 +270,7 @@ def set_password(username: str, password: str) -> User:
             .where(app_user.c.id == user.id)
             .values(password_hash=hash_password(password), auth_version=app_user.c.auth_version + 1)
         )
+        _revoke_sessions(c, user.id)
         return get_user(username, c)
 
 
@@ -228,6 +284,7 @@ def set_active(username: str, active: bool) -> User:
             .values(active=active, auth_version=app_user.c.auth_version + 1)
         )
         if not active:
+            _revoke_sessions(c, user.id)
             c.execute(
                 update(api_token)
                 .where(api_token.c.user_id == user.id, api_token.c.revoked_at.is_(None))

@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.ops import polylabel
 
+from components.format import plot_text
 from data_access import store
 from data_access.cache import current_version
 from data_access.errors import NotFound
@@ -113,7 +114,13 @@ def build_layer(code12: str, level: int | None = None) -> Layer:
     features = [
         _feature(
             m.code,
-            {"code": m.code, "name": m.name, "level": m.level, "schematic": stored[m.code].schematic},
+            {
+                "code": m.code,
+                "name": m.name,
+                "hover": plot_text(m.name),  # the map's hover label: never markup
+                "level": m.level,
+                "schematic": stored[m.code].schematic,
+            },
             g,
         )
         for m, g in zip(members, geoms, strict=True)

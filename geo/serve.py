@@ -107,6 +107,13 @@ def glyphs(fontstack: str, glyph_range: str) -> Response:
     )
 
 
+@bp.get("/geo", strict_slashes=False)
+@bp.get("/geo/<path:rest>")
+def unknown(rest: str = "") -> Response:
+    """Any other path under /geo is a JSON 404 (not the Dash page that catches every path)."""
+    return _error("地图图层不存在", 404)
+
+
 @bp.errorhandler(CockpitError)
 def _cockpit_error(exc: CockpitError) -> Response:
     # A malformed code names no region: answer 404 like an unknown one.

@@ -55,7 +55,7 @@ def audit_table(admin: users.User) -> html.Table:
             e.username or "—",
             audit.ACTION_NAMES.get(e.action, e.action),
             audit.OUTCOME_NAMES.get(e.outcome, e.outcome),
-            e.detail,
+            e.detail + (f"（{e.repeats} 次，自该时间起）" if e.repeats > 1 else ""),
             e.address,
         ]
         for e in audit.recent(admin.scope, limit=AUDIT_ROWS)

@@ -63,3 +63,66 @@ def test_app004_errors_outside_api_are_not_turned_into_json(app):
     resp = app.server.test_client().post("/healthz")
     assert resp.status_code == 405
     assert not resp.content_type.startswith("application/json")
+
+
+def test_app005_readyz_says_ready_without_a_login_and_nothing_about_data(configured):
+    from app import create_app
+
+    client = create_app(configured).server.test_client()  # access control on, nobody logged in
+    resp = client.get("/readyz")
+    assert resp.status_code == 200
+    assert resp.get_json() == {"status": "ok", "checks": {"store": "ok", "schema": "ok", "cache": "ok"}}
+    assert resp.headers["Cache-Control"] == "no-store"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_app006_readyz_is_503_when_the_schema_is_behind(configured):
+    from sqlalchemy import text
+
+    from app import create_app
+    from data_access import store
+
+    client = create_app(configured).server.test_client()
+    with store.engine().begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    resp = client.get("/readyz")
+    assert resp.status_code == 503
+    body = resp.get_json()
+    assert body["status"] == "unavailable" and body["checks"]["store"] == "ok"
+    assert "0003" in body["checks"]["schema"]
+
+
+def test_app007_readyz_is_503_when_the_cache_is_unreachable(configured):
+    import dataclasses
+
+    from app import create_app
+
+    broken = dataclasses.replace(configured, cache_url="redis://127.0.0.1:1/0")
+    resp = create_app(broken).server.test_client().get("/readyz")
+    assert resp.status_code == 503 and resp.get_json()["checks"]["cache"] != "ok"
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"database_url": "nosuch://x/y"}, "COCKPIT_DATABASE_URL"),
+        ({"database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"}, "COCKPIT_DATABASE_URL"),
+        ({"cache_url": "redis://127.0.0.1:1/0"}, "COCKPIT_CACHE_URL"),
+        ({"secret_key": "too-short"}, "COCKPIT_SECRET_KEY"),
+        ({"root_region": "440100"}, "COCKPIT_ROOT_REGION"),
+        ({"root_region": "44x"}, "COCKPIT_ROOT_REGION"),
+    ],
+)
+def test_app008_settings_are_validated_with_a_clear_message(tiny_store, change, named):
+    import dataclasses
+
+    from data_access.errors import SettingsError
+    from data_access.health import validate_settings
+
+    good = dataclasses.replace(tiny_store, root_region="990100")
+    validate_settings(good, production=True)  # the tiny store's root is there, its key long enough
+    with pytest.raises(SettingsError) as err:
+        validate_settings(dataclasses.replace(good, **change), production=True)
+    assert named in str(err.value)
+    if "secret_key" in change:  # the development server accepts a short key
+        validate_settings(dataclasses.replace(good, **change), production=False)

@@ -27,7 +27,7 @@ from data_access.users import User
 log = logging.getLogger(__name__)
 
 EXTENSION = "cockpit_auth"
-PUBLIC_PATHS = frozenset({"/healthz", "/login", "/logout", "/_favicon.ico"})
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/login", "/logout", "/_favicon.ico"})
 # The login page's static files: theme CSS, fonts and images under /assets/ (never scripts or data).
 PUBLIC_ASSET_SUFFIXES = (".css", ".woff", ".woff2", ".ttf", ".otf", ".png", ".svg", ".ico", ".jpg", ".webp")
 TOKEN_PREFIXES = ("/api/", "/geo/")  # where a Bearer token may stand in for a session
@@ -38,15 +38,21 @@ LOGIN_DISABLED_USER = "test-leader"
 
 @dataclass(frozen=True)
 class Account:
-    """flask-login's view of a :class:`~data_access.users.User`."""
+    """flask-login's view of a :class:`~data_access.users.User` in one server-side session.
+
+    The id flask-login keeps in the cookie is the session's random token; the store knows only its
+    hash, and :func:`data_access.users.user_for_session` checks it on every request (revoked on
+    logout, password change and disable).
+    """
 
     user: User
+    token: str = ""
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
 
     def get_id(self) -> str:
-        return self.user.session_id
+        return self.token
 
 
 def init_auth(app: dash.Dash, *, login_disabled: bool = False) -> None:
@@ -69,9 +75,9 @@ def init_auth(app: dash.Dash, *, login_disabled: bool = False) -> None:
     manager.init_app(server)
 
     @manager.user_loader
-    def _load(session_id: str) -> Account | None:
-        user = users.user_for_session(session_id)
-        return Account(user) if user else None
+    def _load(token: str) -> Account | None:
+        user = users.user_for_session(token)
+        return Account(user, token) if user else None
 
     from web.login import bp as login_bp
 
@@ -159,10 +165,14 @@ def _wants_json(path: str) -> bool:
 
 def _guard() -> Response | None:
     """Refuse every non-public request without a session (or a valid token where allowed)."""
+    from web.limits import check_callback_body
+
     path = request.path
     state = current_app.extensions[EXTENSION]
-    if state["login_disabled"] or _is_public(path):
+    if _is_public(path):
         return None
+    if state["login_disabled"]:
+        return check_callback_body()
     header = request.headers.get("Authorization", "")
     if header and path.startswith(TOKEN_PREFIXES):
         scheme, _, token = header.partition(" ")
@@ -172,7 +182,7 @@ def _guard() -> Response | None:
         g.cockpit_token_user = user
         return None
     if current_account() is not None:
-        return None
+        return check_callback_body()  # only a logged-in user's body is worth a look
     if _wants_json(path):
         extra = {"WWW-Authenticate": "Bearer"} if path.startswith(TOKEN_PREFIXES) else {}
         return _json("请先登录", 401, **extra)

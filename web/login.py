@@ -1,4 +1,9 @@
-"""The login page ``/login`` and ``/logout``: a plain Flask form (no Dash needed before login).
+"""The login page ``/login`` and ``POST /logout``: a plain Flask form (no Dash needed before login).
+
+A login starts a server-side session (:func:`data_access.users.start_session`); ``POST /logout``
+(with the session's CSRF token, as the header's 退出 button sends it) revokes it in the store, so
+a copy of the cookie is worthless afterwards. ``GET /logout`` logs nobody out: a link or an image
+on any page could otherwise end a user's session.
 
 Failed logins are limited per user name and per address (:mod:`data_access.ratelimit`) and answer
 the same whether or not the user exists. Every attempt goes to the audit log; the password never
@@ -85,7 +90,8 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def _csrf_token() -> str:
+def csrf_token() -> str:
+    """The session's CSRF token for our own forms (login, logout), created on first use."""
     token = session.get("login_csrf")
     if not token:
         token = session["login_csrf"] = secrets.token_urlsafe(24)
@@ -95,7 +101,7 @@ def _csrf_token() -> str:
 def _render(message: str = "", username: str = "", next_path: str = "/", status: int = 200) -> Response:
     demo = store.get_meta("demo") == "1"
     page = _PAGE.format(
-        csrf=escape(_csrf_token()),
+        csrf=escape(csrf_token()),
         next=escape(safe_next(next_path)),
         username=escape(username[:64]),
         message=Markup(f'<p class="msg" id="login-message" role="alert">{escape(message)}</p>')
@@ -126,21 +132,25 @@ def login_submit() -> Response:
     password = (request.form.get("password") or "")[:MAX_FIELD]
     next_path = safe_next(request.form.get("next"))
     address = client_address()
-    sent = request.form.get("csrf_token") or ""
-    expected = session.get("login_csrf") or ""
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not _csrf_ok():
         return _render("页面已过期，请重新登录。", username, next_path, status=400)
     keys = ratelimit.keys_for(username, address)
-    wait = ratelimit.retry_after(keys)
-    if wait:
-        audit.record(
-            "login", username=username[:64], outcome="refused", detail="rate limited", address=address
+    slot = ratelimit.attempt(keys)  # check and count in one step: concurrent guesses cannot race it
+    if slot.wait:
+        audit.record_repeated(
+            "login",
+            username=username[:64],
+            outcome="refused",
+            detail="rate limited",
+            address=address,
+            window=ratelimit.WINDOW,
         )
-        minutes = max(1, (wait + 59) // 60)
-        return _render(f"登录失败次数过多，请 {minutes} 分钟后再试。", username, next_path, status=429)
+        minutes = max(1, (slot.wait + 59) // 60)
+        page = _render(f"登录失败次数过多，请 {minutes} 分钟后再试。", username, next_path, status=429)
+        page.headers["Retry-After"] = str(slot.wait)
+        return page
     user = users.authenticate(username, password) if username and password else None
     if user is None:
-        ratelimit.record_failure(keys)
         known = users.find_user(username) if username else None
         audit.record(
             "login",
@@ -150,22 +160,46 @@ def login_submit() -> Response:
             address=address,
         )
         return _render(GENERIC_FAILURE, username, next_path, status=401)
+    ratelimit.release(slot)  # not a failure after all
     ratelimit.clear(keys[0])
     session.clear()
-    login_user(Account(user))
+    login_user(Account(user, users.start_session(user, address)))
     session.permanent = True
+    csrf_token()  # a fresh token for this session's forms (the 退出 button)
     audit.record("login", username=user.username, region_code=user.region_code, address=address)
     return redirect(next_path)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf_token") or ""
+    expected = session.get("login_csrf") or ""
+    return bool(expected) and hmac.compare_digest(sent, expected)
+
+
+@bp.post("/logout")
 def logout() -> Response:
-    """End the session and go back to the login form."""
+    """End the session on the server (revoked in the store) and go back to the login form."""
     from web.auth import client_address, current_account
 
+    if not _csrf_ok():  # another site's form, or a stale page: nobody is logged out
+        return Response("页面已过期，请刷新后再退出。", status=400, content_type="text/plain; charset=utf-8")
     user = current_account()
+    token = session.get("_user_id")
+    if token:
+        users.end_session(token)
     if user is not None and user.id:
         audit.record("logout", username=user.username, region_code=user.region_code, address=client_address())
     logout_user()
     session.clear()
     return redirect("/login")
+
+
+@bp.get("/logout")
+def logout_get() -> Response:
+    """A link cannot log anyone out: only the 退出 button's POST does."""
+    return Response(
+        "请使用页面右上角的“退出”按钮退出登录。",
+        status=405,
+        headers={"Allow": "POST"},
+        content_type="text/plain; charset=utf-8",
+    )

@@ -138,7 +138,8 @@ def live_server(browser_store, tmp_path_factory) -> str:
     port = free_port()
     log = (tmp_path_factory.mktemp("server") / "serve.log").open("w")
     proc = subprocess.Popen(
-        [str(COCKPIT), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        # The production server, as make serve runs it; two workers share the file cache.
+        [str(COCKPIT), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
         env=browser_store.env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -34,10 +34,10 @@ def test_cho001_geometry_is_a_url_and_traces_carry_codes_and_values():
     assert defaults(fig).featureidkey == "properties.code"
     assert list(trace.locations) == ["440802000000", "440804000000"] and list(trace.z) == [12.5, 30.0]
     assert trace.colorbar.title.text == "亿元"
-    # Names are in the layer (properties.name): only the formatted values travel with the trace.
+    # Names are in the layer (properties.hover, escaped): only the formatted values travel with the trace.
     assert list(trace.customdata) == ["12.5 亿元", "30.0 亿元"] and trace.text is None
     hover = defaults(fig).hovertemplate
-    assert "%{properties.name}" in hover and "%{customdata}" in hover
+    assert "%{properties.hover}" in hover and "%{customdata}" in hover
 
 
 def test_cho001b_names_travel_with_the_traces_for_a_layer_without_names():

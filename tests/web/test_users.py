@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from data_access import audit, store, users
 from data_access.errors import InvalidInput, NotFound
-from data_access.schema import api_token, app_user
+from data_access.schema import api_token, app_user, user_session
 from data_access.scope import Scope
 from tests.web.conftest import PASSWORD
 
@@ -63,16 +63,31 @@ def test_users004_duplicate_name_refused(tiny_store):
         users.add_user("CLERK", PASSWORD, "leader", "990100")
 
 
-def test_users005_session_id_ends_with_password_change_and_disable(tiny_store):
+def test_users005_sessions_end_with_logout_password_change_and_disable(tiny_store):
     user = users.add_user("clerk", PASSWORD, "staff", "990101")
-    assert users.user_for_session(user.session_id) == user
-    changed = users.set_password("clerk", "another-password-1")
-    assert users.user_for_session(user.session_id) is None
-    assert users.user_for_session(changed.session_id).username == "clerk"
-    users.set_active("clerk", False)
-    assert users.user_for_session(changed.session_id) is None
-    for junk in ("", "x", "1:", "1:2:3", "abc:def"):
+    first, second = users.start_session(user), users.start_session(user, "10.0.0.1")
+    assert users.user_for_session(first) == users.user_for_session(second) == user
+    assert users.live_sessions("clerk") == 2
+    users.end_session(first)  # logout ends that session only
+    assert users.user_for_session(first) is None and users.user_for_session(second) == user
+    users.set_password("clerk", "another-password-1")  # a password change ends every session
+    assert users.user_for_session(second) is None and users.live_sessions("clerk") == 0
+    third = users.start_session(users.get_user("clerk"))
+    assert users.user_for_session(third).username == "clerk"
+    users.set_active("clerk", False)  # so does disabling
+    assert users.user_for_session(third) is None
+    with store.engine().connect() as conn:  # only hashes are stored
+        stored = repr(conn.execute(select(user_session)).all())
+    assert first not in stored and second not in stored and third not in stored
+    for junk in ("", "x", "1:", "1:2:3", "abc:def", None, ["x" * 30]):
         assert users.user_for_session(junk) is None
+
+
+def test_users005b_sessions_expire(tiny_store):
+    from datetime import timedelta
+
+    user = users.add_user("clerk", PASSWORD, "staff", "990101")
+    assert users.user_for_session(users.start_session(user, lifetime=timedelta(seconds=-1))) is None
 
 
 def test_users006_tokens_stored_hashed_and_revocable(tiny_store):

@@ -1,0 +1,76 @@
+"""Store text in plotly figures is never markup: one escape (``components.format.plot_text``)."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+import pytest
+from sqlalchemy import update
+
+from components.choropleth import LAYER_NAME, choropleth_figure, map_figure
+from components.format import plot_text
+from components.theme_charts import camera_traces, sharing_bars
+from components.trend import trend_figure
+from data_access import store
+from data_access.schema import region
+from tests.geo.conftest import LEIZHOU, ZHANJIANG, zhanjiang  # noqa: F401 - fixture
+
+EVIL = '<a href="https://evil.example/">雷州</a>'
+ESCAPED = '&lt;a href="https://evil.example/"&gt;雷州&lt;/a&gt;'
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("雷州市", "雷州市"),
+        (EVIL, ESCAPED),
+        ("A&B <b>x</b>", "A&amp;B &lt;b&gt;x&lt;/b&gt;"),
+        ("50%{y}", "50&#37;{y}"),
+        (None, ""),
+    ],
+)
+def test_esc001_plot_text(raw, shown):
+    assert plot_text(raw) == shown
+
+
+def test_esc002_names_units_and_titles_in_the_map_figure_are_escaped():
+    args = ("/geo/440800000000.geojson", ["440882000000", "440881000000"], [EVIL, "廉江市"], [1.0, None])
+    fig = map_figure(*args, unit="<b>元</b>", bounds=(109.6, 20.2, 110.9, 21.9), layer_names=False)
+    text = json.dumps(fig, ensure_ascii=False)
+    assert "<a href" not in text and "<b>元" not in text
+    (values,) = (t for t in fig["data"] if "customdata" in t)
+    assert values["text"] == [ESCAPED] and values["customdata"] == ["1.0 &lt;b&gt;元&lt;/b&gt;"]
+    titled = choropleth_figure(*args, unit="元", bounds=(109.6, 20.2, 110.9, 21.9), title=EVIL)
+    assert titled.layout.title.text == ESCAPED
+
+
+def test_esc003_layer_hover_name_is_escaped_and_the_map_reads_it(zhanjiang):  # noqa: F811
+    from geo.prepare import get_layer
+
+    with store.engine().begin() as conn:
+        conn.execute(update(region).where(region.c.code == LEIZHOU).values(name=EVIL))
+        store.bump_version(conn)
+    layer = get_layer(ZHANJIANG, None)
+    props = {f["properties"]["code"]: f["properties"] for f in orjson.loads(layer.body)["features"]}
+    assert props[LEIZHOU]["hover"] == ESCAPED and props[LEIZHOU]["name"] == EVIL
+    assert "properties.hover" in LAYER_NAME
+    hover = map_figure("/geo/x.geojson", [LEIZHOU], [EVIL], [3.0], unit="元", bounds=(109, 20, 111, 22))
+    template = hover["layout"]["template"]["data"]["choroplethmap"][0]["hovertemplate"]
+    assert LAYER_NAME in template and "properties.name" not in template
+
+
+def test_esc004_other_charts_escape_store_text():
+    trend = trend_figure([("2026-01", 1.0)], name=EVIL, unit="元", periods=["2026-01"])
+    bars = sharing_bars(
+        [type("R", (), {"key": EVIL, "collected": 1, "returned": 1, "shared": 1})()], by_month=False
+    )
+    point = type(
+        "P",
+        (),
+        {"location": EVIL, "camera_id": "c<1>", "lon": 1, "lat": 2, "online": True, "connected": True},
+    )
+    cams = camera_traces([point()])
+    for figure in (trend, bars, {"data": cams}):
+        assert "<a href" not in json.dumps(figure, ensure_ascii=False)
+    assert trend["data"][1]["name"] == ESCAPED
