@@ -45,8 +45,11 @@ def radical_map() -> dict[int, int]:
         from fontTools.ttLib import TTCollection
 
         collection = TTCollection(FONT_FILE, lazy=True)
-        font = next(f for f in collection.fonts if f["name"].getDebugName(1) == FONT_NAME)
-        cmap = font.getBestCmap()
+        try:
+            font = next(f for f in collection.fonts if f["name"].getDebugName(1) == FONT_NAME)
+            cmap = dict(font.getBestCmap())
+        finally:
+            collection.close()
     except Exception:  # noqa: BLE001 - no font or no fontTools: NFKC covers the Kangxi radicals
         return mapping
     by_glyph: dict[str, list[int]] = {}

@@ -22,7 +22,7 @@ from pptx.util import Emu, Inches, Pt
 from .content import Briefing
 from .panels import Panel
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in: exactly 16:9
 FONT = "Microsoft YaHei"  # on the office PCs that open the deck; East Asian text set explicitly
 NAVY = RGBColor(0x17, 0x32, 0x4D)
 ACCENT = RGBColor(0x1F, 0x5F, 0x8B)
