@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
+from components.export_menu import export_menu
 from components.format import fmt_period, fmt_rank
 from components.kpi import headline_card, kpi_row
 from components.notices import info_notice, source_note
@@ -99,6 +100,7 @@ def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
             h.source_dept,
             graph(trend(ind, ctx.region.code, ctx.month, ctx.scope), height=340),
             wide=True,
+            export=export_menu("trend", short_code(ctx.region.code), h.code, ctx.month),
             id=f"{page}-trend",
         )
     ]
@@ -133,6 +135,7 @@ def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
                     ),
                 ]
             ),
+            export=export_menu("ranking", short_code(parent.code), h.code, ctx.month),
             id=f"{page}-ranking-panel",
         )
     )
@@ -144,6 +147,7 @@ def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
             when,
             h.source_dept,
             map_graph(figure, h.code, ctx.month),
+            export=export_menu("map", short_code(parent.code), h.code, ctx.month),
             id=f"{page}-map-panel",
         )
     )

@@ -1,0 +1,85 @@
+"""The export menu of a panel and the 生成简报 action: one look everywhere, keyboard reachable.
+
+Both are an ``html.Details`` (its ``summary`` takes focus and opens with Enter or Space) holding
+plain download links to ``/export/…``. The links name only what identifies the panel on its page
+(kind, region, indicator, month); the server rebuilds it under the session's scope, so there is
+nothing to trust in them. Pages whose panels change without a new layout (the overview's picker,
+/map's drills) rebuild the menu in a callback with the same factory.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import html
+
+PANEL_FORMATS = (("png", "图片 PNG"), ("svg", "矢量图 SVG"), ("xlsx", "数据 Excel"), ("csv", "数据 CSV"))
+BRIEFING_FORMATS = (("pptx", "PPT 演示文稿"), ("pdf", "PDF 文档"))
+
+
+def panel_export_href(kind: str, region: str, indicator: str, month: str, fmt: str) -> str:
+    """``/export/panel?kind=…&region=…&indicator=…&period=…&format=…``."""
+    query = {"kind": kind, "region": region, "indicator": indicator, "period": month, "format": fmt}
+    return f"/export/panel?{urlencode(query)}"
+
+
+def briefing_href(page: str, region: str, month: str | None, fmt: str, indicator: str | None = None) -> str:
+    """``/export/briefing?page=…&region=…&period=…&format=…`` (indicator for /map)."""
+    query = {"page": page, "region": region, "period": month, "indicator": indicator, "format": fmt}
+    return f"/export/briefing?{urlencode({k: v for k, v in query.items() if v})}"
+
+
+def export_menu(
+    kind: str, region: str, indicator: str, month: str, *, element_id: str | None = None
+) -> html.Details:
+    """The 导出 menu of one panel: PNG (2×), SVG, Excel and CSV of its data."""
+    links = [
+        html.A(
+            label,
+            href=panel_export_href(kind, region, indicator, month, fmt),
+            download="",
+            className="export-item",
+            **{"data-format": fmt},
+        )
+        for fmt, label in PANEL_FORMATS
+    ]
+    attrs = {"id": element_id} if element_id else {}
+    return html.Details(
+        [
+            html.Summary("导出", className="export-summary", title="导出图片或数据"),
+            html.Div(links, className="export-items"),
+        ],
+        className="export-menu",
+        **{"data-kind": kind},
+        **attrs,
+    )
+
+
+def briefing_menu(
+    page: str, region: str, month: str | None, *, indicator: str | None = None, element_id: str | None = None
+) -> html.Details:
+    """生成简报: the page's briefing for the region and month on screen, as PPTX or PDF."""
+    links = [
+        html.A(
+            label,
+            href=briefing_href(page, region, month, fmt, indicator),
+            download="",
+            className="export-item",
+            **{"data-format": fmt},
+        )
+        for fmt, label in BRIEFING_FORMATS
+    ]
+    attrs = {"id": element_id} if element_id else {}
+    return html.Details(
+        [
+            html.Summary(
+                "生成简报", className="export-summary briefing-summary", title="生成本页简报（PPT 或 PDF）"
+            ),
+            html.Div(
+                [*links, html.Div("需服务器安装 Chromium；生成约需数秒。", className="export-hint")],
+                className="export-items",
+            ),
+        ],
+        className="export-menu briefing-menu",
+        **attrs,
+    )
