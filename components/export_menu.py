@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from dash import html
 
 PANEL_FORMATS = (("png", "图片 PNG"), ("svg", "矢量图 SVG"), ("xlsx", "数据 Excel"), ("csv", "数据 CSV"))
+IMAGE_FORMATS = ("png", "svg")
+NO_RENDERER = "服务器未安装 Chromium，暂不能导出图片或生成简报；数据导出不受影响。"
 BRIEFING_FORMATS = (("pptx", "PPT 演示文稿"), ("pdf", "PDF 文档"))
 
 
@@ -30,10 +32,18 @@ def briefing_href(page: str, region: str, month: str | None, fmt: str, indicator
 
 
 def export_menu(
-    kind: str, region: str, indicator: str, month: str, *, element_id: str | None = None
+    kind: str,
+    region: str,
+    indicator: str,
+    month: str,
+    *,
+    element_id: str | None = None,
+    images: bool | None = None,
 ) -> html.Details:
-    """The 导出 menu of one panel: PNG (2×), SVG, Excel and CSV of its data."""
-    links = [
+    """The 导出 menu of one panel: PNG (2×), SVG, Excel and CSV of its data. Without a renderer
+    (``images`` False; None: ask ``briefing.renderer``) the image entries give way to a note."""
+    images = _renderer_ok() if images is None else images
+    links: list = [
         html.A(
             label,
             href=panel_export_href(kind, region, indicator, month, fmt),
@@ -42,7 +52,10 @@ def export_menu(
             **{"data-format": fmt},
         )
         for fmt, label in PANEL_FORMATS
+        if images or fmt not in IMAGE_FORMATS
     ]
+    if not images:
+        links.append(html.Div(NO_RENDERER, className="export-hint"))
     attrs = {"id": element_id} if element_id else {}
     return html.Details(
         [
@@ -56,9 +69,17 @@ def export_menu(
 
 
 def briefing_menu(
-    page: str, region: str, month: str | None, *, indicator: str | None = None, element_id: str | None = None
+    page: str,
+    region: str,
+    month: str | None,
+    *,
+    indicator: str | None = None,
+    element_id: str | None = None,
+    available: bool | None = None,
 ) -> html.Details:
-    """生成简报: the page's briefing for the region and month on screen, as PPTX or PDF."""
+    """生成简报: the page's briefing for the region and month on screen, as PPTX or PDF; without
+    a renderer the menu says so instead of offering links that would fail."""
+    available = _renderer_ok() if available is None else available
     links = [
         html.A(
             label,
@@ -69,6 +90,7 @@ def briefing_menu(
         )
         for fmt, label in BRIEFING_FORMATS
     ]
+    hint = "生成约需数秒。" if available else NO_RENDERER
     attrs = {"id": element_id} if element_id else {}
     return html.Details(
         [
@@ -76,10 +98,16 @@ def briefing_menu(
                 "生成简报", className="export-summary briefing-summary", title="生成本页简报（PPT 或 PDF）"
             ),
             html.Div(
-                [*links, html.Div("需服务器安装 Chromium；生成约需数秒。", className="export-hint")],
+                [*(links if available else []), html.Div(hint, className="export-hint")],
                 className="export-items",
             ),
         ],
         className="export-menu briefing-menu",
         **attrs,
     )
+
+
+def _renderer_ok() -> bool:
+    from briefing.renderer import available
+
+    return available()
