@@ -40,13 +40,21 @@ class RendererUnavailable(CockpitError):
 
 def chromium_path() -> str | None:
     """The browser to use: ``COCKPIT_CHROMIUM`` if set, else the first system Chromium found."""
-    explicit = os.environ.get("COCKPIT_CHROMIUM")
+    explicit = _configured()
     if explicit:
         return explicit if Path(explicit).is_file() else None
     for candidate in CHROMIUM_CANDIDATES:
         if Path(candidate).is_file():
             return candidate
     return shutil.which("chromium")
+
+
+def _configured() -> str:
+    """``COCKPIT_CHROMIUM`` as the bound settings say (the environment when none are bound yet)."""
+    from data_access import store
+
+    bound = store._state.get("settings")
+    return bound.chromium if bound is not None else os.environ.get("COCKPIT_CHROMIUM", "")
 
 
 MISSING_MESSAGE = (
@@ -96,10 +104,14 @@ class Renderer:
         return future.result(timeout=TIMEOUT * 2)
 
     def _stop_loop(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(loop.stop)
             if self._thread is not None:
                 self._thread.join(timeout=10)
+            if not loop.is_running():
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.close()  # its selector's sockets too
         self._loop = self._thread = self._kaleido = None
 
     def close(self) -> None:

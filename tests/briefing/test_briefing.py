@@ -109,7 +109,7 @@ def test_brf001_cli_writes_staff_briefing_in_scope(tmp_path):
 
 
 def test_brf002_without_chromium_it_says_so(monkeypatch):
-    monkeypatch.setenv("COCKPIT_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(renderer_module, "_configured", lambda: "/nonexistent/chromium")  # COCKPIT_CHROMIUM
     assert renderer_module.available() is False
     fresh = renderer_module.Renderer()
     with pytest.raises(renderer_module.RendererUnavailable, match="Chromium") as info:
