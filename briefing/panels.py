@@ -25,7 +25,7 @@ from data_access.periods import parse_period, period_for
 from data_access.regions import Region, get_region
 from data_access.scope import Scope
 
-KINDS = ("map", "ranking", "trend")
+KINDS = ("map", "ranking", "trend")  # by indicator; more kinds in briefing.extra_panels (EXTRA)
 IMAGE_FORMATS = ("png", "svg")
 CHILD_WORDS = {1: "各市", 2: "各县（市、区）", 3: "各镇（街道）", 4: "各村（社区）"}
 SIZES = {"map": (1000, 720), "ranking": (1000, 640), "trend": (1100, 560)}
@@ -39,7 +39,7 @@ class Panel:
     kind: str
     title: str
     region: Region
-    indicator: Indicator
+    indicator: Indicator | None  # None for panels not about one indicator (政务外网, 一网共享 …)
     period: str  # the indicator's period (2026-Q3 for GDP in 2026-10)
     period_label: str
     unit: str
@@ -64,7 +64,9 @@ class Panel:
 
     def file_stem(self) -> str:
         """``雷州市_地区生产总值_排名_2026-Q3``: what the file is, readable in a folder."""
-        word = {"map": "分布图", "ranking": "排名", "trend": "走势"}[self.kind]
+        word = {"map": "分布图", "ranking": "排名", "trend": "走势"}.get(self.kind)
+        if self.indicator is None or word is None:
+            return f"{self.title}_{self.period}"
         return f"{self.region.name}_{self.indicator.name}_{word}_{self.period}"
 
 
@@ -76,14 +78,21 @@ def as_of_text() -> str:
     return f"{text}（更新于 {fmt_as_of(updated)}）" if updated else text
 
 
-def build_panel(kind: str, region: str, indicator: str, month: str, scope: Scope) -> Panel:
+def build_panel(kind: str, region: str, indicator: str | None, month: str, scope: Scope) -> Panel:
     """The panel of ``kind`` for a region, indicator and month, read under ``scope``.
 
     Raises:
         InvalidInput: an unknown kind or a malformed month; OutOfScope, NotFound: as the queries.
     """
+    from .extra_panels import EXTRA
+
+    if kind in EXTRA:
+        return EXTRA[kind](get_region(region, scope), parse_period(month, "month").text, scope)
     if kind not in KINDS:
-        raise InvalidInput(f"未知的图表类型：{str(kind)[:20]!r}（可选 {'、'.join(KINDS)}）")
+        choices = "、".join((*KINDS, *EXTRA))
+        raise InvalidInput(f"未知的图表类型：{str(kind)[:20]!r}（可选 {choices}）")
+    if not indicator:
+        raise InvalidInput("缺少参数：indicator（指标代码）")
     reg = get_region(region, scope)
     ind = get_indicator(indicator)
     period = period_for(ind.frequency, parse_period(month, "month").text)
@@ -92,7 +101,18 @@ def build_panel(kind: str, region: str, indicator: str, month: str, scope: Scope
     return _children(kind, reg, ind, period, scope)
 
 
-def _base(kind: str, title: str, reg: Region, ind: Indicator, period: str, label: str) -> dict:
+def _base(
+    kind: str,
+    title: str,
+    reg: Region,
+    ind: Indicator | None,
+    period: str,
+    label: str,
+    *,
+    unit: str = "",
+    source: str = "",
+    size: tuple[int, int] | None = None,
+) -> dict:
     return dict(
         kind=kind,
         title=title,
@@ -100,11 +120,11 @@ def _base(kind: str, title: str, reg: Region, ind: Indicator, period: str, label
         indicator=ind,
         period=period,
         period_label=label,
-        unit=ind.unit,
-        source=ind.source_dept,
+        unit=ind.unit if ind else unit,
+        source=ind.source_dept if ind else source,
         as_of=as_of_text(),
         demo=store.get_meta("demo") == "1",
-        size=SIZES[kind],
+        size=size or SIZES[kind],
     )
 
 

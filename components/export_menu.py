@@ -19,10 +19,11 @@ NO_RENDERER = "服务器未安装 Chromium，暂不能导出图片或生成简�
 BRIEFING_FORMATS = (("pptx", "PPT 演示文稿"), ("pdf", "PDF 文档"))
 
 
-def panel_export_href(kind: str, region: str, indicator: str, month: str, fmt: str) -> str:
-    """``/export/panel?kind=…&region=…&indicator=…&period=…&format=…``."""
+def panel_export_href(kind: str, region: str, indicator: str | None, month: str, fmt: str) -> str:
+    """``/export/panel?kind=…&region=…&indicator=…&period=…&format=…`` (no indicator for 数字底座's
+    coverage, sharing and camera panels)."""
     query = {"kind": kind, "region": region, "indicator": indicator, "period": month, "format": fmt}
-    return f"/export/panel?{urlencode(query)}"
+    return f"/export/panel?{urlencode({k: v for k, v in query.items() if v})}"
 
 
 def briefing_href(page: str, region: str, month: str | None, fmt: str, indicator: str | None = None) -> str:
@@ -34,7 +35,7 @@ def briefing_href(page: str, region: str, month: str | None, fmt: str, indicator
 def export_menu(
     kind: str,
     region: str,
-    indicator: str,
+    indicator: str | None,
     month: str,
     *,
     element_id: str | None = None,

@@ -8,6 +8,7 @@ guard in ``web.auth``). Errors: 400 bad parameter, 403 outside the scope, 404 un
 503 when no Chromium is installed for images and briefings (data exports still work).
 
 - ``GET /export/panel?kind=map|ranking|trend&region=&indicator=&period=YYYY-MM&format=png|svg|xlsx|csv``
+  (also ``kind=govnet|sharing-month|sharing-dept|cameras``, 数字底座's panels, without indicator)
 - ``GET /export/briefing?page=overview|economy|services|reporting|infrastructure|map&region=&period=&format=pptx|pdf[&indicator=]``
 """
 
@@ -71,9 +72,9 @@ def panel_export() -> Response:
     if fmt not in IMAGE_FORMATS + TABLE_FORMATS:
         raise InvalidInput(f"不支持的导出格式：{fmt[:10]!r}（可选 png、svg、xlsx、csv）")
     panel = build_panel(
-        _arg("kind", "map、ranking 或 trend"),
+        _arg("kind", "map、ranking、trend、govnet、sharing-month、sharing-dept 或 cameras"),
         _arg("region", "地区代码"),
-        _arg("indicator", "指标代码"),
+        _arg("indicator", "指标代码", required=False),
         _arg("period", "月份，如 2026-10"),
         current_scope(),
     )
@@ -84,9 +85,8 @@ def panel_export() -> Response:
         scale = PNG_SCALE if fmt == "png" else 1
         body = get_renderer().figure(figure, fmt, width=width, height=height, scale=scale)
         mimetype = FILE_MIME[fmt]
-    _audit(
-        f"图表 {panel.title}（{panel.kind}，{panel.indicator.code}）", panel.region.code, panel.period, fmt
-    )
+    what = f"{panel.kind}，{panel.indicator.code}" if panel.indicator else panel.kind
+    _audit(f"图表 {panel.title}（{what}）", panel.region.code, panel.period, fmt)
     return attachment(body, f"{panel.file_stem()}.{fmt}", mimetype)
 
 

@@ -211,3 +211,33 @@ def test_exw007_bearer_token_and_two_at_once(zj_app):
     assert results == [200, 200]
     bad = client.get("/export/briefing?page=economy&format=pdf", headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401
+
+
+@pytest.mark.parametrize("kind", ["govnet", "sharing-month", "sharing-dept", "cameras"])
+def test_exw008_infrastructure_panels_export(clients, kind):
+    staff = clients["staff"]
+    response = staff.get(f"/export/panel?kind={kind}&region=440882&period={MONTH}&format=xlsx")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.data)).active.iter_rows()]
+    assert rows[0][0].startswith("雷州市")
+    assert any("（" in str(h) for h in rows[1])  # units in the header
+    assert len(rows) > 3
+    text = "\n".join(str(v) for row in rows for v in row if v is not None)
+    for name in OTHER_COUNTIES:
+        assert name not in text
+    png = staff.get(f"/export/panel?kind={kind}&region=440882&period={MONTH}&format=png")
+    assert png.status_code == 200 and png.data[:4] == b"\x89PNG"
+    assert staff.get(f"/export/panel?kind={kind}&region=440881&period={MONTH}&format=csv").status_code == 403
+
+
+def test_exw009_infrastructure_video_counts_add_up(clients):
+    leader = clients["leader"]
+    response = leader.get(f"/export/panel?kind=cameras&region=440800&period={MONTH}&format=csv")
+    import csv
+
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["地区代码", "地区", "点位数（个）"]
+    body, total = rows[1:-1], rows[-1]
+    assert total[0] == "440800000000"
+    for column in (2, 3, 4):
+        assert sum(int(r[column]) for r in body) == int(total[column])
