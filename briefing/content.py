@@ -61,7 +61,7 @@ PAGES: dict[str, tuple[str, tuple[str, ...] | None, bool]] = {
         ),
         False,
     ),
-    "reporting": ("填表报数", None, True),  # the programme's headline figures beside the reporting
+    "reporting": ("填表报数", None, False),  # its own figures: briefing.content._reporting
     "map": ("地区运行", None, False),  # the picked indicator (or the headline ones) for the region
 }
 SMALL_TRENDS = 6  # small trend charts of the other KPIs (one slide, 2 × 3)
@@ -101,6 +101,7 @@ class Briefing:
     small_trends: list[Panel] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
     sources: str = ""
+    quiet: str = "各项指标均未落后于时间进度或年度目标。"  # 需关注 when nothing is flagged
 
     @property
     def title(self) -> str:
@@ -181,6 +182,8 @@ def build_briefing(
     if month is None:
         raise InvalidInput("指标库中还没有数据，无法生成简报")
     name, _, ytd = PAGES[page]
+    if page == "reporting":
+        return _reporting(reg, month, scope, generated_by, now)
     codes = _indicator_codes(page, reg, indicator)
     heads = [headline(code, reg.code, month, scope, ytd=ytd) for code in codes]
     detail = _detail(heads, reg, indicator)
@@ -248,3 +251,66 @@ def _attention(heads: list[Headline]) -> list[str]:
     ]
     flagged = [f"{TAGS[i.kind]} · {i.text}" for i in worst_first(items)]
     return flagged + [f"{TAGS['reporting']} · {t}" for t in lagging][:4]
+
+
+def _reporting(reg: Region, month: str, scope: Scope, generated_by: str, now: datetime | None) -> Briefing:
+    """填表报数: the month's rounds for the region (all tasks) — counts, rates, children, overdue."""
+    from data_access import reporting
+
+    from .reporting_panels import children, trend
+
+    today = reporting.reference_date()
+    t = reporting.region_tally(reg.code, month, scope, None, today)
+    covered = f"{fmt_period(month)}报告期"
+
+    def kpi(code: str, name: str, value: float | None, unit: str, decimals: int = 0) -> Kpi:
+        return Kpi(code, name, value, fmt_value(value, unit, decimals), covered, "", "", "")
+
+    pct = [None if s is None else s * 100 for s in (t.completeness, t.timeliness)]
+    kpis = [
+        kpi("expected", "应报单位", t.expected, "个"),
+        kpi("reported", "已报送", t.reported, "个"),
+        kpi("on-time", "按时报送", t.on_time, "个"),
+        kpi("overdue", "逾期未报", t.overdue, "个"),
+        kpi("completeness", "报送完整率", pct[0], "%", 1),
+        kpi("timeliness", "按时报送率", pct[1], "%", 1),
+    ]
+    sentences = [
+        f"{fmt_period(month)}报告期，{reg.name}应报单位 {t.expected:,} 个，已报送 {t.reported:,} 个，"
+        f"报送完整率 {fmt_value(pct[0], '%', 1)}，按时报送率 {fmt_value(pct[1], '%', 1)}，逾期未报 {t.overdue:,} 个。"
+    ]
+    map_panel = ranking = None
+    if reg.level < 5:
+        ranking = children("reporting-ranking", reg, month, scope)
+        map_panel = children("reporting-map", reg, month, scope)
+        rated = [r for r in ranking.table.rows if r[3] is not None]
+        if rated:
+            best, worst = rated[0], rated[-1]
+            sentences.append(
+                f"{best[2]}报送完整率最高（{fmt_value(best[3], '%', 1)}），{worst[2]}最低（{fmt_value(worst[3], '%', 1)}）。"
+            )
+    overdue = reporting.overdue_units(reg.code, month, scope, None, today, False)
+    attention = [
+        f"逾期未报 · {u.name}：{u.task_name}（{fmt_period(u.period)}），逾期 {u.days_overdue} 天"
+        for u in overdue[:10]
+    ]
+    if len(overdue) > 10:
+        attention.append(f"另有 {len(overdue) - 10} 个单位逾期未报，详见填表报数页面。")
+    return Briefing(
+        page="reporting",
+        page_name=PAGES["reporting"][0],
+        region=reg,
+        month=month,
+        as_of=as_of_text(),
+        generated_at=(now or datetime.now()).replace(microsecond=0),
+        generated_by=generated_by,
+        demo=store.get_meta("demo") == "1",
+        kpis=kpis,
+        sentences=sentences,
+        map_panel=map_panel,
+        ranking=ranking,
+        trend=trend(reg, month, scope),
+        attention=attention,
+        sources="填表报数系统",
+        quiet="本报告期没有逾期未报的单位。",
+    )

@@ -112,9 +112,25 @@ def cameras(reg: Region, month: str, scope: Scope) -> Panel:
     return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, data, _notes(base)))
 
 
-EXTRA: dict[str, Callable[[Region, str, Scope], Panel]] = {
-    "govnet": govnet,
-    "sharing-month": lambda reg, month, scope: _sharing("sharing-month", reg, month, scope, by_month=True),
-    "sharing-dept": lambda reg, month, scope: _sharing("sharing-dept", reg, month, scope, by_month=False),
-    "cameras": cameras,
+def _reporting(kind: str) -> Callable[..., Panel]:
+    from . import reporting_panels
+
+    if kind == "reporting-trend":
+        return reporting_panels.trend
+    return lambda reg, month, scope, task=None: reporting_panels.children(kind, reg, month, scope, task)
+
+
+# kind → builder(region, month, scope, task=None); ``task`` matters to 填表报数's panels only.
+EXTRA: dict[str, Callable[..., Panel]] = {
+    "govnet": lambda reg, month, scope, task=None: govnet(reg, month, scope),
+    "sharing-month": lambda reg, month, scope, task=None: _sharing(
+        "sharing-month", reg, month, scope, by_month=True
+    ),
+    "sharing-dept": lambda reg, month, scope, task=None: _sharing(
+        "sharing-dept", reg, month, scope, by_month=False
+    ),
+    "cameras": lambda reg, month, scope, task=None: cameras(reg, month, scope),
+    "reporting-ranking": _reporting("reporting-ranking"),
+    "reporting-map": _reporting("reporting-map"),
+    "reporting-trend": _reporting("reporting-trend"),
 }

@@ -78,7 +78,9 @@ def as_of_text() -> str:
     return f"{text}（更新于 {fmt_as_of(updated)}）" if updated else text
 
 
-def build_panel(kind: str, region: str, indicator: str | None, month: str, scope: Scope) -> Panel:
+def build_panel(
+    kind: str, region: str, indicator: str | None, month: str, scope: Scope, *, task: str | None = None
+) -> Panel:
     """The panel of ``kind`` for a region, indicator and month, read under ``scope``.
 
     Raises:
@@ -87,7 +89,7 @@ def build_panel(kind: str, region: str, indicator: str | None, month: str, scope
     from .extra_panels import EXTRA
 
     if kind in EXTRA:
-        return EXTRA[kind](get_region(region, scope), parse_period(month, "month").text, scope)
+        return EXTRA[kind](get_region(region, scope), parse_period(month, "month").text, scope, task=task)
     if kind not in KINDS:
         choices = "、".join((*KINDS, *EXTRA))
         raise InvalidInput(f"未知的图表类型：{str(kind)[:20]!r}（可选 {choices}）")
@@ -176,7 +178,9 @@ def _children(kind: str, reg: Region, ind: Indicator, period: str, scope: Scope)
     if kind == "map":
         figure, schematic = _map(reg, ind, {k.code: k.value for k in kids})
     else:
-        figure = ranking_figure([(k.name, k.value) for k in order if k.value is not None], ind)
+        figure = ranking_figure(
+            [(k.name, k.value) for k in order if k.value is not None], ind.unit, ind.decimals
+        )
     table = Table(title, columns, rows, _notes(base))
     return Panel(**base, schematic=schematic, figure=figure, table=table)
 
@@ -209,7 +213,7 @@ def _map(reg: Region, ind: Indicator, by_code: dict[str, float | None]) -> tuple
     return figure, layer.schematic
 
 
-def ranking_figure(items: list[tuple[str, float | None]], ind: Indicator) -> dict:
+def ranking_figure(items: list[tuple[str, float | None]], unit: str, decimals: int) -> dict:
     """Horizontal bars, best at the top, each labelled with its figure and unit."""
     names = [n for n, _ in items][::-1]
     vals = [v for _, v in items][::-1]
@@ -221,7 +225,7 @@ def ranking_figure(items: list[tuple[str, float | None]], ind: Indicator) -> dic
                 "x": vals,
                 "y": names,
                 "marker": {"color": "#1f5f8b"},
-                "text": [fmt_value(v, ind.unit, ind.decimals) for v in vals],
+                "text": [fmt_value(v, unit, decimals) for v in vals],
                 "textposition": "outside",
                 "cliponaxis": False,
                 "hoverinfo": "skip",

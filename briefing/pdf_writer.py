@@ -94,7 +94,8 @@ def briefing_html(b: Briefing, draw: Draw) -> str:
     if b.ranking is not None:
         p = b.ranking
         rows = [(r[2], r[3]) for r in p.table.rows if r[3] is not None]
-        figure = ranking_figure(rows, p.indicator)
+        column = p.table.columns[3]
+        figure = ranking_figure(rows, column.unit, max(column.decimals or 0, 0))
         pages.append(
             (
                 p.title,
@@ -112,10 +113,7 @@ def briefing_html(b: Briefing, draw: Draw) -> str:
     if b.small_trends:
         charts = "".join(_small(p, draw) for p in b.small_trends)
         pages.append(("主要指标走势（与上年同期比较）", f'<div class="grid3">{charts}</div>'))
-    lines = (
-        "".join(f"<li>{escape(a)}</li>" for a in b.attention)
-        or "<li>各项指标均未落后于时间进度或年度目标。</li>"
-    )
+    lines = "".join(f"<li>{escape(a)}</li>" for a in b.attention) or f"<li>{escape(b.quiet)}</li>"
     pages.append(("需关注", f'<ul class="text">{lines}</ul>'))
     total = len(pages)
     html = [_cover(b, total)] + [
@@ -151,7 +149,7 @@ def _small(p: Panel, draw: Draw) -> str:
         "data": p.figure["data"],
         "layout": {
             **p.figure["layout"],
-            "title": {"text": f"{p.indicator.name}（{p.unit}）", "font": {"size": 14}},
+            "title": {"text": p.table.columns[1].header, "font": {"size": 14}},
             "margin": {"l": 56, "r": 12, "t": 56, "b": 32},
         },
     }

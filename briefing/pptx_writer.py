@@ -242,10 +242,8 @@ def _map(deck: Deck, panel: Panel, png: bytes) -> None:
 
 
 def _series_values(panel: Panel, column: int) -> list[float | None]:
-    decimals = panel.indicator.decimals
-    return [
-        None if r[column] is None else round(float(r[column]), max(decimals, 0)) for r in panel.table.rows
-    ]
+    decimals = max(panel.table.columns[column].decimals or 0, 0)
+    return [None if r[column] is None else round(float(r[column]), decimals) for r in panel.table.rows]
 
 
 def _number_format(decimals: int) -> str:
@@ -253,15 +251,15 @@ def _number_format(decimals: int) -> str:
 
 
 def _ranking(deck: Deck, panel: Panel) -> None:
+    """Ranking panels keep (rank, code, name, value, …) rows: bars of column 3, best at the top."""
     slide = deck.slide(panel.title)
     _text(slide, Inches(0.5), Inches(1.0), Inches(12), Inches(0.4), [panel.subtitle], 12, MUTED)
+    column = panel.table.columns[3]
+    decimals = max(column.decimals or 0, 0)
     rows = [r for r in panel.table.rows if r[3] is not None]
-    data = CategoryChartData(number_format=_number_format(panel.indicator.decimals))
+    data = CategoryChartData(number_format=_number_format(decimals))
     data.categories = [r[2] for r in reversed(rows)]  # bar charts draw the first category at the bottom
-    data.add_series(
-        f"{panel.indicator.name}（{panel.unit}）",
-        [round(float(r[3]), panel.indicator.decimals) for r in reversed(rows)],
-    )
+    data.add_series(column.header, [round(float(r[3]), decimals) for r in reversed(rows)])
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.5), data
     )
@@ -269,7 +267,7 @@ def _ranking(deck: Deck, panel: Panel) -> None:
     chart.has_legend = False
     plot = chart.plots[0]
     plot.has_data_labels = True
-    plot.data_labels.number_format = _number_format(panel.indicator.decimals)
+    plot.data_labels.number_format = _number_format(decimals)
     plot.data_labels.number_format_is_linked = False
     plot.data_labels.font.size = Pt(10)
     plot.series[0].format.fill.solid()
@@ -278,22 +276,24 @@ def _ranking(deck: Deck, panel: Panel) -> None:
 
 
 def _line_chart(slide, panel: Panel, left, top, width, height, *, small: bool = False):
-    data = CategoryChartData(number_format=_number_format(panel.indicator.decimals))
+    """Trend panels keep (period, series…) rows: one line per series column (this year first)."""
+    columns = panel.table.columns
+    data = CategoryChartData(number_format=_number_format(max(columns[1].decimals or 0, 0)))
     data.categories = [r[0] for r in panel.table.rows]
-    data.add_series(panel.indicator.name, _series_values(panel, 1))
-    data.add_series("上年同期", _series_values(panel, 2))
+    for i in range(1, len(columns)):
+        data.add_series(columns[i].name, _series_values(panel, i))
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
     chart = frame.chart
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.TOP
     chart.legend.include_in_layout = False
-    for series, colour in zip(chart.plots[0].series, (ACCENT, GREY), strict=True):
+    for series, colour in zip(chart.plots[0].series, (ACCENT, GREY, WARN, BAD), strict=False):
         series.format.line.color.rgb = colour
         series.format.line.width = Pt(1.5 if small else 2.25)
         series.smooth = False
     if small:
         chart.has_title = True
-        chart.chart_title.text_frame.text = f"{panel.indicator.name}（{panel.unit}）"
+        chart.chart_title.text_frame.text = columns[1].header
         for para in chart.chart_title.text_frame.paragraphs:
             for run in para.runs:
                 _style(run, 11, NAVY, True)
@@ -319,7 +319,7 @@ def _small_trends(deck: Deck, panels: list[Panel]) -> None:
 def _attention(deck: Deck) -> None:
     b = deck.b
     slide = deck.slide("需关注")
-    lines = [f"● {a}" for a in b.attention] or ["● 各项指标均未落后于时间进度或年度目标。"]
+    lines = [f"● {a}" for a in b.attention] or [f"● {b.quiet}"]
     _text(slide, Inches(0.6), Inches(1.2), Inches(12.1), Inches(5.6), lines, 16, NAVY)
 
 

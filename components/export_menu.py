@@ -19,10 +19,19 @@ NO_RENDERER = "服务器未安装 Chromium，暂不能导出图片或生成简�
 BRIEFING_FORMATS = (("pptx", "PPT 演示文稿"), ("pdf", "PDF 文档"))
 
 
-def panel_export_href(kind: str, region: str, indicator: str | None, month: str, fmt: str) -> str:
+def panel_export_href(
+    kind: str, region: str, indicator: str | None, month: str, fmt: str, task: str | None = None
+) -> str:
     """``/export/panel?kind=…&region=…&indicator=…&period=…&format=…`` (no indicator for 数字底座's
     coverage, sharing and camera panels)."""
-    query = {"kind": kind, "region": region, "indicator": indicator, "period": month, "format": fmt}
+    query = {
+        "kind": kind,
+        "region": region,
+        "indicator": indicator,
+        "period": month,
+        "task": task,
+        "format": fmt,
+    }
     return f"/export/panel?{urlencode({k: v for k, v in query.items() if v})}"
 
 
@@ -40,6 +49,7 @@ def export_menu(
     *,
     element_id: str | None = None,
     images: bool | None = None,
+    task: str | None = None,
 ) -> html.Details:
     """The 导出 menu of one panel: PNG (2×), SVG, Excel and CSV of its data. Without a renderer
     (``images`` False; None: ask ``briefing.renderer``) the image entries give way to a note."""
@@ -47,7 +57,7 @@ def export_menu(
     links: list = [
         html.A(
             label,
-            href=panel_export_href(kind, region, indicator, month, fmt),
+            href=panel_export_href(kind, region, indicator, month, fmt, task),
             download="",
             className="export-item",
             **{"data-format": fmt},

@@ -8,7 +8,8 @@ guard in ``web.auth``). Errors: 400 bad parameter, 403 outside the scope, 404 un
 503 when no Chromium is installed for images and briefings (data exports still work).
 
 - ``GET /export/panel?kind=map|ranking|trend&region=&indicator=&period=YYYY-MM&format=png|svg|xlsx|csv``
-  (also ``kind=govnet|sharing-month|sharing-dept|cameras``, 数字底座's panels, without indicator)
+  (also ``kind=govnet|sharing-month|sharing-dept|cameras`` of 数字底座 and
+  ``kind=reporting-ranking|reporting-map|reporting-trend[&task=]`` of 填表报数, without indicator)
 - ``GET /export/briefing?page=overview|economy|services|reporting|infrastructure|map&region=&period=&format=pptx|pdf[&indicator=]``
 """
 
@@ -77,6 +78,7 @@ def panel_export() -> Response:
         _arg("indicator", "指标代码", required=False),
         _arg("period", "月份，如 2026-10"),
         current_scope(),
+        task=_arg("task", "报表任务代码", required=False),
     )
     if fmt in TABLE_FORMATS:
         body, mimetype = table_bytes(panel.table, fmt), TABLE_MIME[fmt]

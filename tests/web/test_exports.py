@@ -241,3 +241,34 @@ def test_exw009_infrastructure_video_counts_add_up(clients):
     assert total[0] == "440800000000"
     for column in (2, 3, 4):
         assert sum(int(r[column]) for r in body) == int(total[column])
+
+
+def test_exw010_reporting_briefing_and_panels(clients):
+    from data_access import reporting
+    from data_access.scope import Scope
+
+    staff = clients["staff"]
+    response = staff.get(f"/export/briefing?page=reporting&region=440882&period={MONTH}&format=pptx")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert _filename(response) == "雷州市_填表报数简报_2026-10.pptx"
+    prs = Presentation(io.BytesIO(response.data))
+    text = _slides_text(prs)
+    tally = reporting.region_tally("440882", MONTH, Scope.of("440882"), None, reporting.reference_date())
+    assert f"应报单位 {tally.expected:,} 个，已报送 {tally.reported:,} 个" in text
+    assert fmt_value(tally.completeness * 100, "%", 1) in text
+    for name in OTHER_COUNTIES:
+        assert name not in text
+    bars = next(c for c in _charts(prs) if "BAR" in str(c.chart_type))
+    kids = reporting.children_tallies("440882", MONTH, Scope.of("440882"), None, reporting.reference_date())
+    expected = {k.name: round(k.completeness * 100, 1) for k in kids if k.expected}
+    got = dict(zip(bars.plots[0].categories, bars.plots[0].series[0].values, strict=True))
+    assert got == pytest.approx(expected)
+    task = reporting.tasks()[0].code
+    one = staff.get(
+        f"/export/panel?kind=reporting-ranking&region=440882&period={MONTH}&task={task}&format=xlsx"
+    )
+    assert one.status_code == 200
+    title = load_workbook(io.BytesIO(one.data)).active["A1"].value
+    assert reporting.tasks()[0].name in title  # the task shown on the page, not all tasks
+    trend = staff.get(f"/export/panel?kind=reporting-trend&region=440882&period={MONTH}&format=xlsx")
+    assert trend.status_code == 200
