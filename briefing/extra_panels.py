@@ -112,6 +112,36 @@ def cameras(reg: Region, month: str, scope: Scope) -> Panel:
     return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, data, _notes(base)))
 
 
+def kiosks(reg: Region, month: str, scope: Scope) -> Panel:
+    """政务服务: every village of the region coloured by its 粤智助 kiosks (0 = not covered)."""
+    from data_access.regions import get_region
+    from data_access.theme_views import village_values
+    from geo.prepare import get_layer
+
+    from .mapfig import static_map
+
+    place = get_region(reg.parent, scope) if reg.level == 5 else reg  # a village: its town's villages
+    villages = village_values("kiosks", place.code, month, scope)
+    covered = sum(1 for v in villages if v.value)
+    title = f"{place.name}各村（社区）粤智助自助机布设"
+    base = _base(
+        "kiosks", title, place, None, month, fmt_period(month), unit="台", source=SERVICES, size=(1000, 760)
+    )
+    layer = get_layer(place.code, 5)
+    figure = static_map(
+        layer.body,
+        layer.outline,
+        {v.code: v.value for v in villages},
+        unit="台",
+        decimals=0,
+        schematic=layer.schematic,
+    )
+    columns = [Column("地区代码"), Column("村（社区）"), Column("粤智助自助机", "台", "number", 0)]
+    rows = [(v.code, v.name, v.value) for v in villages]
+    notes = (*_notes(base), f"已布设的村（社区）{covered:,} 个，共 {len(villages):,} 个")
+    return Panel(**base, schematic=layer.schematic, figure=figure, table=Table(title, columns, rows, notes))
+
+
 def _reporting(kind: str) -> Callable[..., Panel]:
     from . import reporting_panels
 
@@ -130,6 +160,7 @@ EXTRA: dict[str, Callable[..., Panel]] = {
         "sharing-dept", reg, month, scope, by_month=False
     ),
     "cameras": lambda reg, month, scope, task=None: cameras(reg, month, scope),
+    "kiosks": lambda reg, month, scope, task=None: kiosks(reg, month, scope),
     "reporting-ranking": _reporting("reporting-ranking"),
     "reporting-map": _reporting("reporting-map"),
     "reporting-trend": _reporting("reporting-trend"),

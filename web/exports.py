@@ -8,7 +8,7 @@ guard in ``web.auth``). Errors: 400 bad parameter, 403 outside the scope, 404 un
 503 when no Chromium is installed for images and briefings (data exports still work).
 
 - ``GET /export/panel?kind=map|ranking|trend&region=&indicator=&period=YYYY-MM&format=png|svg|xlsx|csv``
-  (also ``kind=govnet|sharing-month|sharing-dept|cameras`` of 数字底座 and
+  (also ``kind=govnet|sharing-month|sharing-dept|cameras`` of 数字底座, ``kiosks`` of 政务服务 and
   ``kind=reporting-ranking|reporting-map|reporting-trend[&task=]`` of 填表报数, without indicator)
 - ``GET /export/briefing?page=overview|economy|services|reporting|infrastructure|map&region=&period=&format=pptx|pdf[&indicator=]``
 """

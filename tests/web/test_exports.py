@@ -213,7 +213,7 @@ def test_exw007_bearer_token_and_two_at_once(zj_app):
     assert bad.status_code == 401
 
 
-@pytest.mark.parametrize("kind", ["govnet", "sharing-month", "sharing-dept", "cameras"])
+@pytest.mark.parametrize("kind", ["govnet", "sharing-month", "sharing-dept", "cameras", "kiosks"])
 def test_exw008_infrastructure_panels_export(clients, kind):
     staff = clients["staff"]
     response = staff.get(f"/export/panel?kind={kind}&region=440882&period={MONTH}&format=xlsx")
