@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, *, login_disabled: bool = False
     from geo.serve import bp as geo_bp
 
     server.register_blueprint(geo_bp)  # /geo/<code>.geojson: map layers, ETag + gzip
+    server.register_blueprint(__import__("web.exports", fromlist=["bp"]).bp)  # /export/: panels, briefings
 
     from web.auth import init_auth
 

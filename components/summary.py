@@ -169,3 +169,42 @@ def summary_sentence(f: Figures) -> str:
         target_clause(f.progress, f.decimals) if target_is_level(f.unit) else progress_clause(f.progress)
     )
     return f"{sentence}；{progress}。" if progress else f"{sentence}。"
+
+
+class HeadlineLike(Protocol):
+    """``data_access.headlines.Headline``: what a summary sentence reads from it."""
+
+    name: str
+    unit: str
+    decimals: int
+    period: str
+    cumulative: bool
+    value: float | None
+    change: ChangeLike | None
+    region: object
+    parent: object | None
+    parent_value: float | None
+    parent_change: ChangeLike | None
+    progress: ProgressLike | None
+
+
+def headline_sentence(h: HeadlineLike, root: str) -> str:
+    """The summary sentence of a headline; ``root`` is the scope's root code (its region is 全市)."""
+    reg, parent = h.region, h.parent
+    parent_label = None
+    if parent is not None:
+        parent_label = region_phrase(parent.name, parent.level, parent.kind, is_root=parent.code == root)
+    figures = Figures(
+        name=h.name,
+        unit=h.unit,
+        decimals=h.decimals,
+        when=period_phrase(h.period, h.cumulative),
+        subject=region_phrase(reg.name, reg.level, reg.kind, is_root=reg.code == root),
+        value=h.value,
+        change=h.change,
+        parent_label=parent_label,
+        parent_value=h.parent_value,
+        parent_change=h.parent_change,
+        progress=h.progress,
+    )
+    return summary_sentence(figures)

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "data_access.rollup",  # cockpit rollups
     "data_access.intake.cli",  # cockpit import
     "data_access.backup",  # cockpit backup|restore (SQLite)
+    "briefing.cli",  # cockpit briefing
 ]
 
 

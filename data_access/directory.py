@@ -8,19 +8,16 @@ masked (138****1234) unless the caller says the user may see them in full.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from . import store
 from .cache import versioned
 from .errors import InvalidInput
+from .exports import plain_csv_bytes, plain_xlsx_bytes
 from .regions import get_region, region_index
 from .schema import contact, region_closure
 from .scope import Scope
@@ -168,41 +165,14 @@ def _masked(person: Contact) -> Contact:
 
 
 def export_bytes(people: Sequence[Contact], fmt: str) -> bytes:
-    """The list as ``csv`` (UTF-8 with BOM, opens in Excel) or ``xlsx`` bytes, phones as given."""
+    """The list as ``csv`` (UTF-8 with BOM, opens in Excel) or ``xlsx`` bytes, phones as given.
+
+    Every cell is text (phone numbers keep their digits) and neutralised against formula
+    injection by ``data_access.exports``, the one helper every export uses.
+    """
     rows = [EXPORT_COLUMNS, *(p.export_row() for p in people)]
     if fmt == "csv":
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows([[_csv_cell(v) for v in row] for row in rows])
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return plain_csv_bytes(rows)
     if fmt == "xlsx":
-        return xlsx_bytes(rows, sheet="指挥体系通讯录")
+        return plain_xlsx_bytes(rows, sheet="指挥体系通讯录")
     raise InvalidInput(f"不支持的导出格式：{str(fmt)[:10]!r}")
-
-
-def _csv_cell(value: object) -> str:
-    # A cell starting with = + - @ would run as a formula when the file is opened in Excel.
-    text = _text(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def xlsx_bytes(rows: Sequence[Sequence[object]], sheet: str = "Sheet1") -> bytes:
-    """A one-sheet workbook (openpyxl) with every cell as text, so phone numbers keep their digits."""
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(title=sheet[:31])
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=_text(value))
-            cell.data_type = "s"  # text, never a formula: "=HYPERLINK(…)" stays a string
-            cell.number_format = "@"
-            cells.append(cell)
-        ws.append(cells)
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
-
-
-def _text(value: object) -> str:
-    # Control characters XML 1.0 cannot carry are refused by openpyxl; drop them.
-    text = "" if value is None else str(value)
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)

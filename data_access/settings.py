@@ -30,6 +30,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("COCKPIT_THREADS", "4", "threads per gunicorn worker"),
     ("COCKPIT_MAX_REQUEST_MB", "16", "largest request body accepted (MB); larger ones get 413"),
     ("COCKPIT_ACCESS_LOG", "-", "gunicorn access log: - for standard output, a file path, or empty for none"),
+    ("COCKPIT_CHROMIUM", "", "Chromium for images and briefings; empty: /usr/bin/chromium if installed"),
 ]
 
 MAX_WORKERS = 8  # beyond this, SQLite's single writer and the host's memory gain nothing
@@ -51,6 +52,7 @@ class Settings:
     threads: int = 4
     max_request_mb: int = 16
     access_log: str = "-"
+    chromium: str = ""
 
 
 def _default_database_url(instance: Path) -> str:
@@ -116,6 +118,7 @@ def get_settings(**explicit: object) -> Settings:
         "threads": _whole("threads", pick("threads", "4"), minimum=1),
         "max_request_mb": _whole("max_request_mb", pick("max_request_mb", "16"), minimum=1),
         "access_log": pick("access_log", "-"),
+        "chromium": pick("chromium", ""),
     }
     unknown = set(explicit) - {f.name for f in fields(Settings)}
     if unknown:

@@ -23,6 +23,7 @@ OVERVIEW_RANKING = "overview-ranking"
 OVERVIEW_TREND = "overview-trend"
 OVERVIEW_ATTENTION = "overview-attention"
 OVERVIEW_MESSAGE = "overview-message"
+OVERVIEW_EXPORTS = ("overview-map-export", "overview-ranking-export", "overview-trend-export")  # menu holders
 
 # Drill-down map (pages/map.py)
 MAP_STATE = "map-state"  # dcc.Store: the query currently drawn
@@ -38,3 +39,5 @@ MAP_PROFILE = "map-profile"
 MAP_TABLE = "map-table"
 MAP_MESSAGE = "map-message"
 MAP_BODY = "map-body"
+MAP_EXPORTS = ("map-map-export", "map-table-export")  # export menu holders (rebuilt on each drill)
+MAP_BRIEFING = "map-briefing"  # the 生成简报 holder

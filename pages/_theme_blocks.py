@@ -9,11 +9,12 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
+from components.export_menu import export_menu
 from components.format import fmt_period, fmt_rank
 from components.kpi import headline_card, kpi_row
 from components.notices import info_notice, source_note
 from components.ranking import ranking_list
-from components.summary import Figures, period_phrase, region_phrase, summary_sentence
+from components.summary import headline_sentence, region_phrase
 from data_access.codes import short_code
 from data_access.errors import CockpitError
 from data_access.headlines import Headline
@@ -45,26 +46,7 @@ def not_collected(ctx: PageContext, theme: str) -> html.Div:
 
 def sentence(h: Headline, scope: Scope) -> str:
     """The plain-Chinese summary sentence of a headline (comparison with the parent if any)."""
-    reg, parent = h.region, h.parent
-    parent_label = None
-    if parent is not None:
-        parent_label = region_phrase(
-            parent.name, parent.level, parent.kind, is_root=parent.code == scope.root
-        )
-    figures = Figures(
-        name=h.name,
-        unit=h.unit,
-        decimals=h.decimals,
-        when=period_phrase(h.period, h.cumulative),
-        subject=region_phrase(reg.name, reg.level, reg.kind, is_root=reg.code == scope.root),
-        value=h.value,
-        change=h.change,
-        parent_label=parent_label,
-        parent_value=h.parent_value,
-        parent_change=h.parent_change,
-        progress=h.progress,
-    )
-    return summary_sentence(figures)
+    return headline_sentence(h, scope.root)
 
 
 def summary_panel(headlines: Sequence[Headline], ctx: PageContext, title: str) -> html.Section:
@@ -118,6 +100,7 @@ def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
             h.source_dept,
             graph(trend(ind, ctx.region.code, ctx.month, ctx.scope), height=340),
             wide=True,
+            export=export_menu("trend", short_code(ctx.region.code), h.code, ctx.month),
             id=f"{page}-trend",
         )
     ]
@@ -152,6 +135,7 @@ def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
                     ),
                 ]
             ),
+            export=export_menu("ranking", short_code(parent.code), h.code, ctx.month),
             id=f"{page}-ranking-panel",
         )
     )
@@ -163,6 +147,7 @@ def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
             when,
             h.source_dept,
             map_graph(figure, h.code, ctx.month),
+            export=export_menu("map", short_code(parent.code), h.code, ctx.month),
             id=f"{page}-map-panel",
         )
     )

@@ -16,6 +16,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
 from components.breadcrumb import breadcrumb
+from components.export_menu import briefing_menu
 from components.notices import demo_banner, error_notice, source_note
 from components.pickers import period_picker
 from data_access import store
@@ -36,6 +37,7 @@ THEME_INDICATOR = "theme-indicator"  # pattern id {"type": THEME_INDICATOR, "pat
 THEME_MAP = "theme-map"  # pattern id {"type": THEME_MAP, "indicator": code, "period": month}
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
 MONTHS = 24
+BRIEFING_PAGES = ("/economy", "/services", "/infrastructure")  # theme pages with a 生成简报 action
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,11 @@ def page_head(ctx: PageContext, title: str, extra: list[Any] | None = None) -> h
                 {"type": THEME_PERIOD, "path": ctx.path, "shown": ctx.month}, ctx.months, ctx.month
             ),
             *(extra or []),
+            briefing_menu(
+                ctx.path.strip("/"), short_code(ctx.region.code), ctx.month, element_id="briefing-menu"
+            )
+            if ctx.path in BRIEFING_PAGES
+            else None,
         ],
         className="page-head",
     )
@@ -106,12 +113,23 @@ def page_head(ctx: PageContext, title: str, extra: list[Any] | None = None) -> h
 
 
 def chart_panel(
-    title: str, unit: str, period_text: str, source: str, body: Any, *, wide: bool = False, **attrs: Any
+    title: str,
+    unit: str,
+    period_text: str,
+    source: str,
+    body: Any,
+    *,
+    wide: bool = False,
+    export: Any = None,
+    **attrs: Any,
 ) -> html.Section:
-    """A panel with a title naming the unit, the chart, and a footnote with the period and source."""
+    """A panel with a title naming the unit, the chart, and a footnote with the period and source;
+    ``export`` is its export menu (``components.export_menu``), drawn at the title's right."""
     return html.Section(
         [
-            html.H3([title, html.Span(f"单位：{unit}", className="panel-sub")], className="panel-title"),
+            html.H3(
+                [title, html.Span(f"单位：{unit}", className="panel-sub"), export], className="panel-title"
+            ),
             body,
             source_note(f"统计期：{period_text}", f"数据来源：{source}"),
         ],

@@ -95,8 +95,11 @@ def child_map(
     )
 
 
-def trend(ind: Indicator, region: str, month: str, scope: Scope) -> dict:
-    """24 months (8 quarters, 2 years) up to ``month`` against the year before, as a figure dict."""
+def trend_points(
+    ind: Indicator, region: str, month: str, scope: Scope
+) -> tuple[list[str], list[tuple[str, float | None]]]:
+    """The periods a trend shows (24 months, 8 quarters or 2 years up to ``month``, oldest first)
+    and the series covering them and the year before (for 上年同期)."""
     end = parse_period(period_for(ind.frequency, month))
     count = {"month": TREND_MONTHS, "quarter": TREND_MONTHS // 3, "year": TREND_MONTHS // 12}[ind.frequency]
     periods = [end]
@@ -106,11 +109,17 @@ def trend(ind: Indicator, region: str, month: str, scope: Scope) -> dict:
     for _ in range({"month": 12, "quarter": 4, "year": 1}[ind.frequency]):
         start = start.prev()
     points = values.series(ind.code, region, scope, start=start.text, end=end.text)
+    return [p.text for p in periods], points
+
+
+def trend(ind: Indicator, region: str, month: str, scope: Scope) -> dict:
+    """24 months (8 quarters, 2 years) up to ``month`` against the year before, as a figure dict."""
+    periods, points = trend_points(ind, region, month, scope)
     return trend_figure(
         points,
         name=ind.name,
         unit=ind.unit,
-        periods=[p.text for p in periods],
+        periods=periods,
         decimals=ind.decimals,
         bars=ind.value_type == "cumulative",  # year-to-date figures restart each January
     )

@@ -10,10 +10,12 @@ import dash
 from dash import dcc, html
 
 from components.choropleth import choropleth_figure
+from components.export_menu import export_menu
 from components.format import fmt_period, fmt_value, fmt_ytd_period
 from components.notices import info_notice
 from components.ranking import ranking_list
 from components.theme_charts import camera_traces, coverage_bars, sharing_bars
+from data_access.codes import short_code
 from data_access.errors import CockpitError
 from data_access.headlines import headline
 from data_access.infrastructure import (
@@ -67,6 +69,7 @@ def _page(ctx: PageContext) -> html.Div:
     by_month = sharing_by_month(ctx.region.code, ctx.scope, month_range(ctx.month, 12)[0], ctx.month)
     by_dept = sharing_by_department(ctx.region.code, ctx.scope, year_start, ctx.month)
     ytd = fmt_ytd_period(ctx.month)  # 2026年1—10月; January alone: 2026年1月
+    code = short_code(ctx.region.code)
     return html.Div(
         [
             page_head(ctx, "数字底座"),
@@ -80,6 +83,7 @@ def _page(ctx: PageContext) -> html.Div:
                         month,
                         SERVICES,
                         graph(coverage_bars(coverage), height=260),
+                        export=export_menu("govnet", code, None, ctx.month),
                         id="infrastructure-govnet",
                     ),
                     _accounts(ctx),
@@ -90,6 +94,7 @@ def _page(ctx: PageContext) -> html.Div:
                         SERVICES,
                         graph(sharing_bars(by_month, by_month=True), height=320),
                         wide=True,
+                        export=export_menu("sharing-month", code, None, ctx.month),
                         id="infrastructure-sharing-month",
                     ),
                     chart_panel(
@@ -98,6 +103,7 @@ def _page(ctx: PageContext) -> html.Div:
                         ytd,
                         SERVICES,
                         graph(sharing_bars(by_dept, by_month=False), height=max(300, 34 * len(by_dept) + 80)),
+                        export=export_menu("sharing-dept", code, None, ctx.month),
                         id="infrastructure-sharing-dept",
                     ),
                     _video_table(ctx),
@@ -124,10 +130,17 @@ def _accounts(ctx: PageContext) -> html.Section:
             element_id="infrastructure-accounts",
         )
         title = f"{parent.name}{CHILD_WORDS.get(parent.level, '')}驾驶舱平台开通账号数"
+        menu = export_menu("ranking", short_code(parent.code), h.code, ctx.month)
     except CockpitError as exc:
-        body, title = info_notice(str(exc)), "驾驶舱平台开通账号数"
+        body, title, menu = info_notice(str(exc)), "驾驶舱平台开通账号数", None
     return chart_panel(
-        title, h.unit, fmt_period(h.period), h.source_dept, body, id="infrastructure-accounts-panel"
+        title,
+        h.unit,
+        fmt_period(h.period),
+        h.source_dept,
+        body,
+        export=menu,
+        id="infrastructure-accounts-panel",
     )
 
 
@@ -158,6 +171,7 @@ def _video_table(ctx: PageContext) -> html.Section:
         "当前",
         SERVICES,
         html.Div(table, className="theme-scroll"),
+        export=export_menu("cameras", short_code(ctx.region.code), None, ctx.month),
         id="infrastructure-video-panel",
     )
 

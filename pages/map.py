@@ -13,6 +13,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from components.export_menu import briefing_menu, export_menu
 from components.notices import error_notice
 from components.pickers import indicator_picker, period_picker
 from data_access.errors import CockpitError
@@ -77,6 +78,7 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
                     html.H2("下钻地图", className="page-title"),
                     indicator_picker(ids.MAP_INDICATOR, _pickable(), THEMES, view.state.get("indicator")),
                     period_picker(ids.MAP_PERIOD, months, view.state.get("period")),
+                    html.Span(id=ids.MAP_BRIEFING),
                 ],
                 className="page-head",
             ),
@@ -88,7 +90,13 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
                         [
                             html.Div(
                                 [
-                                    html.H3(view.title, id=ids.MAP_TITLE, className="panel-title"),
+                                    html.Div(
+                                        [
+                                            html.H3(view.title, id=ids.MAP_TITLE, className="panel-title"),
+                                            html.Span(id=ids.MAP_EXPORTS[0]),
+                                        ],
+                                        className="map-title-row",
+                                    ),
                                     html.Div(
                                         [
                                             html.Div(view.notice, id=ids.MAP_NOTICE),
@@ -106,7 +114,11 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
                                         ],
                                         className="map-box",
                                     ),
-                                    html.H3("下级地区", className="panel-title", style={"marginTop": "12px"}),
+                                    html.H3(
+                                        ["下级地区", html.Span(id=ids.MAP_EXPORTS[1])],
+                                        className="panel-title",
+                                        style={"marginTop": "12px"},
+                                    ),
                                     view.grid(),
                                 ],
                                 className="panel",
@@ -204,3 +216,27 @@ def _navigate(
     else:
         search = picker_search(drawn, indicator, period)
     return search if search is not None else dash.no_update
+
+
+@callback(
+    Output(ids.MAP_EXPORTS[0], "children"),
+    Output(ids.MAP_EXPORTS[1], "children"),
+    Output(ids.MAP_BRIEFING, "children"),
+    Input(ids.MAP_STATE, "data"),
+)
+def _export_menus(state: dict | None):
+    """Export menus of the map and the table, and 生成简报, for the view drawn (nothing on an error)."""
+    state = state or {}
+    parent, indicator, month = state.get("parent"), state.get("indicator"), state.get("period")
+    if state.get("error") or not (parent and indicator and month):
+        return None, None, None
+    briefing = briefing_menu(
+        "map", state.get("region") or parent, month, indicator=indicator, element_id="briefing-menu"
+    )
+    if not state.get("map"):
+        return None, None, briefing
+    return (
+        export_menu("map", parent, indicator, month),
+        export_menu("ranking", parent, indicator, month),
+        briefing,
+    )

@@ -12,6 +12,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.attention import AttentionItem, attention_list, target_item, worst_first
+from components.export_menu import briefing_menu, export_menu
 from components.format import fmt_completeness, fmt_period
 from components.kpi import headline_card, kpi_row
 from components.notices import demo_banner, error_notice, info_notice, source_note
@@ -142,6 +143,7 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                 [
                     html.H2(f"{root.name} · 总览", className="page-title"),
                     html.Span(f"数据期：{fmt_period(month)}", className="panel-sub"),
+                    briefing_menu("overview", root.code, month, element_id="briefing-menu"),
                 ],
                 className="page-head",
             ),
@@ -159,6 +161,7 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                                     indicator_picker(
                                         ids.OVERVIEW_INDICATOR, picker_inds, THEMES, picked.code
                                     ),
+                                    html.Span(id=ids.OVERVIEW_EXPORTS[0]),
                                 ],
                                 className="picker-row",
                             ),
@@ -183,7 +186,13 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                     html.Div(
                         [
                             html.Div(
-                                [html.H3("排名", className="panel-title"), html.Div(id=ids.OVERVIEW_RANKING)],
+                                [
+                                    html.H3(
+                                        ["排名", html.Span(id=ids.OVERVIEW_EXPORTS[1])],
+                                        className="panel-title",
+                                    ),
+                                    html.Div(id=ids.OVERVIEW_RANKING),
+                                ],
                                 className="panel",
                             ),
                             html.Div(
@@ -198,7 +207,13 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                             ),
                             html.Div(
                                 [
-                                    html.H3("近 24 个月走势（与上年同期对比）", className="panel-title"),
+                                    html.H3(
+                                        [
+                                            "近 24 个月走势（与上年同期对比）",
+                                            html.Span(id=ids.OVERVIEW_EXPORTS[2]),
+                                        ],
+                                        className="panel-title",
+                                    ),
                                     dcc.Graph(
                                         id=ids.OVERVIEW_TREND,
                                         style={"height": "200px"},
@@ -249,3 +264,21 @@ def _drill_from_overview(click: dict | None, indicator: str | None):
         return dash.no_update
     code = click["points"][0].get("location")
     return views.map_href(code, indicator) if code else dash.no_update
+
+
+@callback(
+    *(Output(holder, "children") for holder in ids.OVERVIEW_EXPORTS),
+    Input(ids.OVERVIEW_INDICATOR, "value"),
+)
+def _export_menus(indicator: str | None):
+    """The export menus of the map, ranking and trend for the indicator picked."""
+    scope = current_scope()
+    try:
+        month = views.as_of_month(scope)
+        root = get_region(scope.root, scope)
+        ind = views.indicator_or_default(indicator, root.level, deepest=False)
+    except CockpitError:
+        return None, None, None
+    if month is None:
+        return None, None, None
+    return tuple(export_menu(kind, root.code, ind.code, month) for kind in ("map", "ranking", "trend"))

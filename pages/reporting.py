@@ -15,6 +15,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.breadcrumb import breadcrumb
+from components.export_menu import briefing_menu, export_menu
 from components.format import MISSING, fmt_period, fmt_share
 from components.kpi import kpi_card
 from components.notices import error_notice, info_notice, source_note
@@ -75,7 +76,11 @@ def layout(
         body = build_body(place, month, task or None, scope)
     except CockpitError as exc:
         return _page(head, error_notice(str(exc), element_id=MESSAGE))
-    head += [period_picker(MONTH, months, month), _task_picker(task)]
+    head += [
+        period_picker(MONTH, months, month),
+        _task_picker(task),
+        briefing_menu("reporting", place.code, month, element_id="briefing-menu"),
+    ]
     return _page(head, body, dcc.Store(id=QUERY, data={"region": place.code}))
 
 
@@ -160,12 +165,14 @@ def build_body(place: Region, month: str, task: str | None, scope: Scope) -> htm
                 where + " · 点击名称下钻",
                 _children_table(place, month, task, scope, today),
                 CHILDREN,
+                export=export_menu("reporting-ranking", place.code, None, month, task=task),
             ),
             _two(
                 _panel(
                     "报送完整率与及时率趋势（%）",
                     f"{place.name} · {task_name} · 截至{period}的 12 个报告期",
                     _graph(TREND, trend_figure(reporting.trend(place.code, scope, task, today, end=month))),
+                    export=export_menu("reporting-trend", place.code, None, month, task=task),
                 ),
                 _panel(
                     "基层单位每月应报表数（份/个）",
@@ -215,10 +222,10 @@ def _two(left: html.Div, right: html.Div) -> html.Div:
     return html.Div([left, right], className="overview-bottom")
 
 
-def _panel(title: str, sub: str, content: Any, element_id: str | None = None) -> html.Div:
+def _panel(title: str, sub: str, content: Any, element_id: str | None = None, export: Any = None) -> html.Div:
     return html.Div(
         [
-            html.H3([title, html.Span(sub, className="panel-sub")], className="panel-title"),
+            html.H3([title, html.Span(sub, className="panel-sub"), export], className="panel-title"),
             content,
             source_note(SOURCE),
         ],

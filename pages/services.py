@@ -10,7 +10,9 @@ import dash
 from dash import html
 
 from components.choropleth import choropleth_figure
+from components.export_menu import export_menu
 from components.format import fmt_period, fmt_value
+from data_access.codes import short_code
 from data_access.headlines import Headline, headline
 from data_access.regions import get_region
 from data_access.theme_views import village_values
@@ -101,5 +103,6 @@ def _kiosk_map(ctx: PageContext, coverage: Headline) -> html.Section:
         "政务服务和数据管理局",
         html.Div([lead, map_graph(figure, "kiosk_coverage", ctx.month, height=520)]),
         wide=True,
+        export=export_menu("kiosks", short_code(ctx.region.code), None, ctx.month),
         id="services-kiosk-panel",
     )

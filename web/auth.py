@@ -30,8 +30,8 @@ EXTENSION = "cockpit_auth"
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/login", "/logout", "/_favicon.ico"})
 # The login page's static files: theme CSS, fonts and images under /assets/ (never scripts or data).
 PUBLIC_ASSET_SUFFIXES = (".css", ".woff", ".woff2", ".ttf", ".otf", ".png", ".svg", ".ico", ".jpg", ".webp")
-TOKEN_PREFIXES = ("/api/", "/geo/")  # where a Bearer token may stand in for a session
-JSON_PREFIXES = ("/api/", "/geo/", "/_dash-", "/_reload-hash")
+TOKEN_PREFIXES = ("/api/", "/geo/", "/export/")  # where a Bearer token may stand in for a session
+JSON_PREFIXES = ("/api/", "/geo/", "/export/", "/_dash-", "/_reload-hash")
 SESSION_HOURS = 12
 LOGIN_DISABLED_USER = "test-leader"
 

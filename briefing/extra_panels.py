@@ -1,0 +1,167 @@
+"""Panels not about one indicator: 数字底座's 政务外网 coverage, 一网共享 records and cameras.
+
+Each builder takes the region, the month and the scope and reads the same ``data_access``
+functions as ``pages/infrastructure.py``, drawing with the same ``components.theme_charts``.
+Registered in :data:`EXTRA` by the ``kind`` the export menu names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from components.format import fmt_period, fmt_ytd_period
+from components.theme_charts import coverage_bars, sharing_bars
+from data_access.exports import Column, Table
+from data_access.infrastructure import (
+    network_coverage,
+    sharing_by_department,
+    sharing_by_month,
+    video_by_region,
+)
+from data_access.periods import month_range
+from data_access.regions import Region
+from data_access.scope import Scope
+
+from .panels import Panel, _base, _notes
+
+SERVICES = "政务服务和数据管理局"
+SHARING_COLUMNS = ("归集", "回流", "共享")
+
+
+def govnet(reg: Region, month: str, scope: Scope) -> Panel:
+    """政务外网 connected units by level (the page's bars) with the counts behind the rates."""
+    rows = network_coverage(reg.code, month, scope)
+    title = f"{reg.name}政务外网接入情况（按层级）"
+    base = _base(
+        "govnet", title, reg, None, month, fmt_period(month), unit="%", source=SERVICES, size=(1000, 520)
+    )
+    columns = [
+        Column("层级"),
+        Column("已接入", "个", "number", 0),
+        Column("应接入", "个", "number", 0),
+        Column("接入率", "%", "number", 1),
+        Column("已报送单位", "个", "number", 0),
+        Column("应报送单位", "个", "number", 0),
+    ]
+    data = [(r.label, r.connected, r.total, r.rate, r.reported, r.expected) for r in rows]
+    return Panel(
+        **base, schematic=False, figure=coverage_bars(rows), table=Table(title, columns, data, _notes(base))
+    )
+
+
+def _sharing(kind: str, reg: Region, month: str, scope: Scope, *, by_month: bool) -> Panel:
+    if by_month:
+        first = month_range(month, 12)[0]
+        rows = sharing_by_month(reg.code, scope, first, month)
+        title, label, key = (
+            f"{reg.name}一网共享数据归集、回流、共享（按月）",
+            f"{fmt_period(first)}—{fmt_period(month)}",
+            "月份",
+        )
+    else:
+        rows = sharing_by_department(reg.code, scope, f"{month[:4]}-01", month)
+        title, label, key = f"{reg.name}一网共享数据（按部门，本年累计）", fmt_ytd_period(month), "部门"
+    base = _base(kind, title, reg, None, month, label, unit="万条", source=SERVICES, size=(1100, 600))
+    columns = [Column(key), *(Column(name, "条", "number", 0) for name in SHARING_COLUMNS)]
+    data = [(fmt_period(r.key) if by_month else r.key, r.collected, r.returned, r.shared) for r in rows]
+    figure = sharing_bars(rows, by_month=by_month)
+    return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, data, _notes(base)))
+
+
+def cameras(reg: Region, month: str, scope: Scope) -> Panel:
+    """Cameras, connected, online and online rate of the region's children and the region."""
+    own, kids = video_by_region(reg.code, scope)
+    title = f"{reg.name}视频资源（按地区）"
+    base = _base("cameras", title, reg, None, month, "当前", unit="个、%", source=SERVICES, size=(1000, 560))
+    columns = [
+        Column("地区代码"),
+        Column("地区"),
+        Column("点位数", "个", "number", 0),
+        Column("接入省平台", "个", "number", 0),
+        Column("在线", "个", "number", 0),
+        Column("在线率", "%", "number", 1),
+    ]
+    data = [(v.code, v.name, v.cameras, v.connected, v.online, v.online_rate) for v in [*kids, own]]
+    named = [v for v in kids if v.cameras]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "name": "点位数",
+                "x": [v.name for v in named],
+                "y": [v.cameras for v in named],
+                "marker": {"color": "#9aa7b5"},
+            },
+            {
+                "type": "bar",
+                "name": "在线",
+                "x": [v.name for v in named],
+                "y": [v.online for v in named],
+                "marker": {"color": "#1f5f8b"},
+            },
+        ],
+        "layout": {
+            "barmode": "group",
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "yaxis": {"title": {"text": "个"}, "gridcolor": "#e3e8ee"},
+            "legend": {"orientation": "h", "x": 0, "y": 1.12},
+            "margin": {"l": 64, "r": 16, "t": 28, "b": 60},
+        },
+    }
+    return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, data, _notes(base)))
+
+
+def kiosks(reg: Region, month: str, scope: Scope) -> Panel:
+    """政务服务: every village of the region coloured by its 粤智助 kiosks (0 = not covered)."""
+    from data_access.regions import get_region
+    from data_access.theme_views import village_values
+    from geo.prepare import get_layer
+
+    from .mapfig import static_map
+
+    place = get_region(reg.parent, scope) if reg.level == 5 else reg  # a village: its town's villages
+    villages = village_values("kiosks", place.code, month, scope)
+    covered = sum(1 for v in villages if v.value)
+    title = f"{place.name}各村（社区）粤智助自助机布设"
+    base = _base(
+        "kiosks", title, place, None, month, fmt_period(month), unit="台", source=SERVICES, size=(1000, 760)
+    )
+    layer = get_layer(place.code, 5)
+    figure = static_map(
+        layer.body,
+        layer.outline,
+        {v.code: v.value for v in villages},
+        unit="台",
+        decimals=0,
+        schematic=layer.schematic,
+    )
+    columns = [Column("地区代码"), Column("村（社区）"), Column("粤智助自助机", "台", "number", 0)]
+    rows = [(v.code, v.name, v.value) for v in villages]
+    notes = (*_notes(base), f"已布设的村（社区）{covered:,} 个，共 {len(villages):,} 个")
+    return Panel(**base, schematic=layer.schematic, figure=figure, table=Table(title, columns, rows, notes))
+
+
+def _reporting(kind: str) -> Callable[..., Panel]:
+    from . import reporting_panels
+
+    if kind == "reporting-trend":
+        return reporting_panels.trend
+    return lambda reg, month, scope, task=None: reporting_panels.children(kind, reg, month, scope, task)
+
+
+# kind → builder(region, month, scope, task=None); ``task`` matters to 填表报数's panels only.
+EXTRA: dict[str, Callable[..., Panel]] = {
+    "govnet": lambda reg, month, scope, task=None: govnet(reg, month, scope),
+    "sharing-month": lambda reg, month, scope, task=None: _sharing(
+        "sharing-month", reg, month, scope, by_month=True
+    ),
+    "sharing-dept": lambda reg, month, scope, task=None: _sharing(
+        "sharing-dept", reg, month, scope, by_month=False
+    ),
+    "cameras": lambda reg, month, scope, task=None: cameras(reg, month, scope),
+    "kiosks": lambda reg, month, scope, task=None: kiosks(reg, month, scope),
+    "reporting-ranking": _reporting("reporting-ranking"),
+    "reporting-map": _reporting("reporting-map"),
+    "reporting-trend": _reporting("reporting-trend"),
+}

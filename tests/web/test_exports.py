@@ -1,0 +1,274 @@
+"""/export/panel and /export/briefing: files, scope, audit, formats (file code exw).
+
+Briefings are opened with python-pptx and pypdf and compared with what the JSON API and the
+pages' own functions give for the same region and month.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from urllib.parse import unquote
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
+
+from components.format import fmt_value
+from data_access import audit
+from data_access.periods import period_for
+from tests.web.conftest import ACCOUNTS
+
+MONTH = "2026-10"
+LEIZHOU = "440882000000"
+OTHER_COUNTIES = ("廉江市", "吴川市", "遂溪县", "徐闻县", "赤坎区", "霞山区", "坡头区", "麻章区")
+
+
+def _api(client, indicator: str, parent: str, frequency: str = "month") -> dict:
+    response = client.get(
+        f"/api/v1/values?indicator={indicator}&period={period_for(frequency, MONTH)}&parent={parent}"
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def _filename(response) -> str:
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    return unquote(disposition.split("filename*=UTF-8''", 1)[1])
+
+
+def _slides_text(prs) -> str:
+    parts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_chart:
+                parts.extend(str(c) for c in shape.chart.plots[0].categories)
+    return "\n".join(parts)
+
+
+def _charts(prs):
+    return [s.chart for slide in prs.slides for s in slide.shapes if s.has_chart]
+
+
+def test_exw001_panel_xlsx_equals_api_codes_text_units_audited(clients):
+    staff = clients["staff"]
+    url = f"/export/panel?kind=ranking&region=440882&indicator=online_rate&period={MONTH}&format=xlsx"
+    response = staff.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert _filename(response) == "雷州市_网上办理率_排名_2026-10.xlsx"
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = rows[1]
+    api = _api(staff, "online_rate", "440882")
+    assert header[:4] == ["排名", "地区代码", "地区", f"网上办理率（{api['unit']}）"]
+    body = [r for r in rows[2:] if r[1] and str(r[1]).isdigit()]
+    by_code = {c["code"]: c for c in api["children"]}
+    assert {r[1] for r in body} == set(by_code)  # codes as 12-digit text, every child, nothing else
+    for r in body:
+        assert isinstance(r[1], str) and len(r[1]) == 12
+        expected = by_code[r[1]]["value"]
+        assert r[3] == pytest.approx(round(expected, 1)) and isinstance(r[3], int | float)
+    entry = audit.recent(action="export", limit=5)[0]
+    assert entry.username == ACCOUNTS["staff"][0]
+    assert "440882000000" in entry.detail and "2026-10" in entry.detail and "xlsx" in entry.detail
+
+
+def test_exw002_panel_csv_bom_and_scope(clients):
+    staff = clients["staff"]
+    ok = staff.get(f"/export/panel?kind=map&region=440882&indicator=online_rate&period={MONTH}&format=csv")
+    assert ok.status_code == 200 and ok.data.startswith(b"\xef\xbb\xbf")
+    assert "text/csv" in ok.headers["Content-Type"]
+    outside = staff.get(
+        f"/export/panel?kind=map&region=440881&indicator=online_rate&period={MONTH}&format=csv"
+    )
+    assert outside.status_code == 403 and "error" in outside.get_json()
+    bad = staff.get(f"/export/panel?kind=pie&region=440882&indicator=online_rate&period={MONTH}&format=csv")
+    assert bad.status_code == 400
+    bad_format = staff.get(
+        f"/export/panel?kind=map&region=440882&indicator=online_rate&period={MONTH}&format=xls"
+    )
+    assert bad_format.status_code == 400
+    assert (
+        clients[None]
+        .get(f"/export/panel?kind=map&region=440882&indicator=gdp&period={MONTH}&format=csv")
+        .status_code
+        == 401
+    )
+
+
+def test_exw003_panel_png_twice_the_pixels_and_svg(clients):
+    leader = clients["leader"]
+    png = leader.get(f"/export/panel?kind=map&region=440800&indicator=gdp&period={MONTH}&format=png")
+    assert png.status_code == 200 and png.headers["Content-Type"] == "image/png"
+    from briefing.panels import SIZES
+
+    assert Image.open(io.BytesIO(png.data)).size == (SIZES["map"][0] * 2, SIZES["map"][1] * 2)
+    svg = leader.get(f"/export/panel?kind=trend&region=440882&indicator=gdp&period={MONTH}&format=svg")
+    assert svg.status_code == 200 and svg.headers["Content-Type"].startswith("image/svg+xml")
+    text = svg.get_data(as_text=True)
+    assert (
+        "雷州市地区生产总值走势" in text and "数据来源" in text and "数据截至" in text and "演示数据" in text
+    )
+
+
+def test_exw004_briefing_pptx_matches_api(clients):
+    leader = clients["leader"]
+    response = leader.get(f"/export/briefing?page=services&region=440882&period={MONTH}&format=pptx")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert _filename(response) == "雷州市_政务服务简报_2026-10.pptx"
+    prs = Presentation(io.BytesIO(response.data))
+    assert prs.slide_width * 9 == prs.slide_height * 16  # 16:9
+    text = _slides_text(prs)
+    assert "雷州市政务服务简报（2026年10月）" in text and "演示数据" in text
+    from data_access.indicators import get_indicator
+
+    for code in ("items_handled", "online_rate", "on_spot_rate", "satisfaction"):
+        ind = get_indicator(code)
+        api = _api(leader, code, "440882", ind.frequency)["parent"]
+        assert fmt_value(api["value"], ind.unit, ind.decimals) in text, code
+        assert f"报送 {api['reported']}/{api['expected']}" in text
+    # The summary sentences, as components.summary writes them for the page.
+    from briefing.content import build_briefing
+    from data_access.scope import Scope
+
+    briefing = build_briefing("services", "440882", MONTH, Scope.of("440800"))
+    for sentence in briefing.sentences:
+        assert sentence in text
+    # The ranking is a native chart whose values are the API's children of the compared region.
+    ranking = next(c for c in _charts(prs) if c.chart_type is not None and "BAR" in str(c.chart_type))
+    detail = briefing.ranking.indicator
+    api = _api(leader, detail.code, briefing.ranking.region.code, detail.frequency)
+    series = ranking.plots[0].series[0]
+    got = dict(zip(ranking.plots[0].categories, series.values, strict=True))
+    expected = {
+        c["name"]: round(c["value"], detail.decimals) for c in api["children"] if c["value"] is not None
+    }
+    assert got == pytest.approx(expected)
+    pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 1  # the map
+    footer = [s.text_frame.text for s in prs.slides[3].shapes if s.has_text_frame]
+    assert any("数据来源" in t for t in footer) and any(t.endswith(f"/ {len(prs.slides)}") for t in footer)
+
+
+def test_exw005_briefing_pdf_text_matches(clients):
+    leader = clients["leader"]
+    response = leader.get(f"/export/briefing?page=economy&region=440882&period={MONTH}&format=pdf")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert _filename(response) == "雷州市_经济运行简报_2026-10.pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    box = reader.pages[0].mediabox
+    assert round(float(box.width)) == 842 and round(float(box.height)) == 595  # A4 landscape
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    flat = text.replace("\n", "")
+    from briefing.content import build_briefing
+    from data_access.scope import Scope
+
+    briefing = build_briefing("economy", "440882", MONTH, Scope.of("440800"))
+    assert "雷州市经济运行简报（2026年10月）" in flat
+    for kpi in briefing.kpis:
+        assert kpi.value_text in text, kpi.name
+    for sentence in briefing.sentences:
+        assert sentence in flat, sentence
+
+
+def test_exw006_staff_briefing_stays_in_scope(clients):
+    staff = clients["staff"]
+    assert staff.get("/export/briefing?page=overview&region=440881&format=pptx").status_code == 403
+    assert staff.get("/export/briefing?page=nowhere&region=440882&format=pptx").status_code == 400
+    assert staff.get("/export/briefing?page=overview&region=440882&format=docx").status_code == 400
+    response = staff.get(f"/export/briefing?page=overview&region=440882&period={MONTH}&format=pptx")
+    assert response.status_code == 200
+    text = _slides_text(Presentation(io.BytesIO(response.data)))
+    assert "雷州市" in text
+    for name in OTHER_COUNTIES:
+        assert name not in text, name
+
+
+def test_exw007_bearer_token_and_two_at_once(zj_app):
+    from data_access.users import issue_token
+
+    token = issue_token(ACCOUNTS["staff"][0])
+    client = zj_app.server.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    results: list[int] = []
+
+    def fetch(fmt: str) -> None:
+        c = zj_app.server.test_client()
+        r = c.get(f"/export/briefing?page=economy&region=440882&period={MONTH}&format={fmt}", headers=headers)
+        results.append(r.status_code)
+
+    threads = [threading.Thread(target=fetch, args=(f,)) for f in ("pptx", "pdf")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [200, 200]
+    bad = client.get("/export/briefing?page=economy&format=pdf", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+
+
+@pytest.mark.parametrize("kind", ["govnet", "sharing-month", "sharing-dept", "cameras", "kiosks"])
+def test_exw008_infrastructure_panels_export(clients, kind):
+    staff = clients["staff"]
+    response = staff.get(f"/export/panel?kind={kind}&region=440882&period={MONTH}&format=xlsx")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.data)).active.iter_rows()]
+    assert rows[0][0].startswith("雷州市")
+    assert any("（" in str(h) for h in rows[1])  # units in the header
+    assert len(rows) > 3
+    text = "\n".join(str(v) for row in rows for v in row if v is not None)
+    for name in OTHER_COUNTIES:
+        assert name not in text
+    png = staff.get(f"/export/panel?kind={kind}&region=440882&period={MONTH}&format=png")
+    assert png.status_code == 200 and png.data[:4] == b"\x89PNG"
+    assert staff.get(f"/export/panel?kind={kind}&region=440881&period={MONTH}&format=csv").status_code == 403
+
+
+def test_exw009_infrastructure_video_counts_add_up(clients):
+    leader = clients["leader"]
+    response = leader.get(f"/export/panel?kind=cameras&region=440800&period={MONTH}&format=csv")
+    import csv
+
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["地区代码", "地区", "点位数（个）"]
+    body, total = rows[1:-1], rows[-1]
+    assert total[0] == "440800000000"
+    for column in (2, 3, 4):
+        assert sum(int(r[column]) for r in body) == int(total[column])
+
+
+def test_exw010_reporting_briefing_and_panels(clients):
+    from data_access import reporting
+    from data_access.scope import Scope
+
+    staff = clients["staff"]
+    response = staff.get(f"/export/briefing?page=reporting&region=440882&period={MONTH}&format=pptx")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert _filename(response) == "雷州市_填表报数简报_2026-10.pptx"
+    prs = Presentation(io.BytesIO(response.data))
+    text = _slides_text(prs)
+    tally = reporting.region_tally("440882", MONTH, Scope.of("440882"), None, reporting.reference_date())
+    assert f"应报单位 {tally.expected:,} 个，已报送 {tally.reported:,} 个" in text
+    assert fmt_value(tally.completeness * 100, "%", 1) in text
+    for name in OTHER_COUNTIES:
+        assert name not in text
+    bars = next(c for c in _charts(prs) if "BAR" in str(c.chart_type))
+    kids = reporting.children_tallies("440882", MONTH, Scope.of("440882"), None, reporting.reference_date())
+    expected = {k.name: round(k.completeness * 100, 1) for k in kids if k.expected}
+    got = dict(zip(bars.plots[0].categories, bars.plots[0].series[0].values, strict=True))
+    assert got == pytest.approx(expected)
+    task = reporting.tasks()[0].code
+    one = staff.get(
+        f"/export/panel?kind=reporting-ranking&region=440882&period={MONTH}&task={task}&format=xlsx"
+    )
+    assert one.status_code == 200
+    title = load_workbook(io.BytesIO(one.data)).active["A1"].value
+    assert reporting.tasks()[0].name in title  # the task shown on the page, not all tasks
+    trend = staff.get(f"/export/panel?kind=reporting-trend&region=440882&period={MONTH}&format=xlsx")
+    assert trend.status_code == 200
