@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from components.format import fmt_period, fmt_ytd_period
+from components.format import fmt_period, fmt_ytd_period, plot_text
 from components.theme_charts import coverage_bars, sharing_bars
 from data_access.exports import Column, Table
 from data_access.infrastructure import (
@@ -88,14 +88,14 @@ def cameras(reg: Region, month: str, scope: Scope) -> Panel:
             {
                 "type": "bar",
                 "name": "点位数",
-                "x": [v.name for v in named],
+                "x": [plot_text(v.name) for v in named],
                 "y": [v.cameras for v in named],
                 "marker": {"color": "#9aa7b5"},
             },
             {
                 "type": "bar",
                 "name": "在线",
-                "x": [v.name for v in named],
+                "x": [plot_text(v.name) for v in named],
                 "y": [v.online for v in named],
                 "marker": {"color": "#1f5f8b"},
             },

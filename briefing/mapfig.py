@@ -17,7 +17,7 @@ import orjson
 from plotly.colors import sample_colorscale
 
 from components.choropleth import GREENS, NO_DATA_COLOR, NO_DATA_LABEL, SCHEMATIC_NOTE
-from components.format import fmt_value
+from components.format import fmt_value, plot_text
 from components.trend import FONT
 
 
@@ -109,7 +109,7 @@ def static_map(
         for p in points:
             value = values.get(p["properties"]["code"])
             value_text = fmt_value(value, unit, decimals) if value is not None else NO_DATA_LABEL
-            labels.append(f"<b>{p['properties']['name']}</b><br>{value_text}")
+            labels.append(f"<b>{plot_text(p['properties']['name'])}</b><br>{value_text}")
         data.append(
             {
                 "type": "scatter",

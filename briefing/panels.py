@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.format import fmt_as_of, fmt_period, fmt_value
+from components.format import fmt_as_of, fmt_period, fmt_value, plot_text
 from components.trend import FONT, trend_figure
 from data_access import store, values
 from data_access.errors import InvalidInput
@@ -215,7 +215,7 @@ def _map(reg: Region, ind: Indicator, by_code: dict[str, float | None]) -> tuple
 
 def ranking_figure(items: list[tuple[str, float | None]], unit: str, decimals: int) -> dict:
     """Horizontal bars, best at the top, each labelled with its figure and unit."""
-    names = [n for n, _ in items][::-1]
+    names = [plot_text(n) for n, _ in items][::-1]
     vals = [v for _, v in items][::-1]
     return {
         "data": [
@@ -289,7 +289,9 @@ def _note(
     bold: bool = False,
 ) -> dict:
     return {
-        "text": f"<b>{text}</b>" if bold else text,
+        "text": f"<b>{plot_text(text)}</b>"
+        if bold
+        else plot_text(text),  # names from the store: never markup
         "xref": "paper",
         "yref": "paper",
         "x": 0,

@@ -74,3 +74,12 @@ def test_esc004_other_charts_escape_store_text():
     for figure in (trend, bars, {"data": cams}):
         assert "<a href" not in json.dumps(figure, ensure_ascii=False)
     assert trend["data"][1]["name"] == ESCAPED
+
+
+def test_esc005_briefing_figures_escape_store_text():
+    from briefing.panels import _note, ranking_figure
+
+    bars = ranking_figure([(EVIL, 1.0), ("廉江市", 2.0)], "亿元", 2)
+    assert bars["data"][0]["y"][-1] == ESCAPED
+    assert _note(EVIL, 1, "top", 20, "#000", xshift=0, yshift=0, bold=True)["text"] == f"<b>{ESCAPED}</b>"
+    assert "<a href" not in json.dumps(bars, ensure_ascii=False)
