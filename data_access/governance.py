@@ -223,6 +223,45 @@ def type_breakdown(region: str, month: str, scope: Scope, ytd: bool = False) -> 
     return [TypeCount(code, name, int(n or 0), int(r or 0)) for code, name, n, r in rows]
 
 
+@dataclass(frozen=True)
+class OutcomeCount:
+    """Cases received in a period under a region with one outcome (化解 by level, 未化解, 在办)."""
+
+    key: str
+    name: str
+    count: int
+
+
+OUTCOMES = (
+    ("村", "村级化解"),
+    ("镇", "镇级化解"),
+    ("县", "县级化解"),
+    ("市", "市级化解"),
+    ("未化解", "未化解结案"),
+    ("在办", "在办（含已上报）"),
+)
+
+
+@versioned
+def outcome_breakdown(region: str, month: str, scope: Scope) -> list[OutcomeCount]:
+    """Cases received under ``region`` in the month by where they stand now; the counts add up to 受理数."""
+    region12 = scope.check(region)
+    start, end = _month_bounds(month, False)
+    d = dispute_case.c
+    stmt = (
+        select(d.status, d.resolved_level, func.count())
+        .select_from(dispute_case.join(region_closure, region_closure.c.descendant == d.village_code))
+        .where(region_closure.c.ancestor == region12, d.received_at >= start, d.received_at < end)
+        .group_by(d.status, d.resolved_level)
+    )
+    counts: dict[str, int] = {}
+    with store.engine().connect() as conn:
+        for status, level, n in conn.execute(stmt):
+            key = level if status == RESOLVED else ("未化解" if status == "未化解" else "在办")
+            counts[key] = counts.get(key, 0) + int(n)
+    return [OutcomeCount(key, name, counts.get(key, 0)) for key, name in OUTCOMES]
+
+
 @versioned
 def overdue_cases(
     region: str, scope: Scope, today: str | None = None, reveal_phones: bool = False
