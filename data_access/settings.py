@@ -25,6 +25,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("COCKPIT_SECURE_COOKIES", "0", "1 when served over HTTPS: session cookie gets the Secure flag"),
     ("COCKPIT_INSTANCE_DIR", "instance", "folder for the SQLite store, secret key and file cache"),
     ("COCKPIT_PROXY_HOPS", "0", "reverse proxies in front of the app whose X-Forwarded-* headers to trust"),
+    ("COCKPIT_VIDEO_URL_TEMPLATE", "", "a camera's live view on the video platform, {camera_id} filled in"),
 ]
 
 
@@ -39,6 +40,7 @@ class Settings:
     secure_cookies: bool
     instance_dir: Path
     proxy_hops: int = 0
+    video_url_template: str = ""
 
 
 def _default_database_url(instance: Path) -> str:
@@ -83,6 +85,7 @@ def get_settings(**explicit: object) -> Settings:
         "secure_cookies": pick("secure_cookies", "0").lower() in ("1", "true", "yes"),
         "instance_dir": instance,
         "proxy_hops": _proxy_hops(pick("proxy_hops", "0")),
+        "video_url_template": pick("video_url_template", "").strip(),
     }
     unknown = set(explicit) - {f.name for f in fields(Settings)}
     if unknown:

@@ -50,3 +50,37 @@ def test_csb001_start_a_consultation_with_three_contacts_and_get_the_ics(leader_
     assert str(event["location"]) == "雷州市综治中心会议室"
     assert len(event["attendee"]) == 3
     assert event.decoded("dtstart").isoformat() == "2026-12-10T07:30:00+00:00"
+
+
+_PIXEL = """([sel, lon, lat]) => {
+  const gd = document.querySelector(sel);
+  if (!gd || !gd._fullLayout || !gd._fullLayout.map || !gd._fullLayout.map._subplot) return null;
+  const m = gd._fullLayout.map._subplot.map;
+  if (!m.loaded() || m.isMoving()) return null;
+  const p = m.project([lon, lat]);
+  const box = m.getCanvas().getBoundingClientRect();
+  return [box.left + p.x, box.top + p.y];
+}"""
+
+
+def test_csb002_clicking_a_camera_on_the_map_shows_its_panel(leader_page, live_server, scope):
+    from data_access import cameras
+
+    page = leader_page
+    offline = next(p for p in cameras.camera_points("440882", scope) if not p.online)  # drawn on top
+    page.goto(f"{live_server}/infrastructure?region=440882")
+    page.wait_for_selector("#infrastructure-video-map")
+    page.wait_for_load_state("networkidle")
+    page.locator("#infrastructure-video-map").scroll_into_view_if_needed()
+    sel = "#infrastructure-video-map .js-plotly-plot"
+    x, y = page.wait_for_function(_PIXEL, arg=[sel, offline.lon, offline.lat]).json_value()
+    page.mouse.move(x, y)
+    page.wait_for_selector(f"{sel} .hoverlayer .hovertext")
+    page.mouse.click(x, y)
+    card = page.wait_for_selector("#infrastructure-camera [data-camera]")
+    cam = cameras.camera(card.get_attribute("data-camera"), scope)  # the point under the mouse
+    words = card.inner_text()
+    assert cam.camera_id in words and cam.location in words and cam.region_name in words
+    assert ("在线" if cam.online else "离线") in words
+    assert "未配置视频平台地址" in words  # the test server has no COCKPIT_VIDEO_URL_TEMPLATE
+    assert page.url.endswith("/infrastructure?region=440882")  # a camera click does not open /map
