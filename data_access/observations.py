@@ -210,11 +210,14 @@ def write_observations(
     reported_by: str,
     file: str | None = None,
     status: str = "reported",
+    conn: Connection | None = None,
 ) -> WriteReport:
     """Validate every row, then upsert all of them in one transaction.
 
     Rows are mappings with ``indicator``, ``region`` (any accepted code form), ``period`` and
-    ``value`` (``indicator_code``/``region_code`` work too).
+    ``value`` (``indicator_code``/``region_code`` work too). With ``conn`` the write joins the
+    caller's transaction (the caller commits, together with whatever else it wrote: a submission,
+    say); without, it opens and commits its own.
 
     Raises:
         ValidationError: a bad row (unknown region or indicator, malformed period or wrong
@@ -225,41 +228,49 @@ def write_observations(
     if status not in STATUSES:
         raise InvalidInput(f"状态错误：{status}（应为 reported、revised 或 estimated）")
     checked = validate(list(rows), file)
-    now = datetime.now()
-    with store.engine().begin() as conn:
-        current = _existing(conn, checked)
-        fresh = [r for r in checked if (r.indicator, r.region, r.period) not in current]
-        changed = [
-            (current[key], r)
-            for r in checked
-            if (key := (r.indicator, r.region, r.period)) in current
-            and not _is_same(current[key], r.value, status)
-        ]
-        if changed:
-            _revise(conn, changed, status, source, reported_by, now)
-        if fresh:
-            conn.execute(
-                insert(observation),
-                [
-                    {
-                        "indicator_code": r.indicator,
-                        "region_code": r.region,
-                        "period": r.period,
-                        "value": r.value,
-                        "status": status,
-                        "source": source,
-                        "reported_at": now,
-                        "reported_by": reported_by,
-                    }
-                    for r in fresh
-                ],
-            )
-        if fresh or changed:
-            version = store.bump_version(conn, now)
-            touched = {(r.indicator, r.period, r.region) for r in [*fresh, *(r for _, r in changed)]}
-            update_partials(conn, touched, version - 1)
-    if len(fresh) >= ANALYZE_AFTER:
+    if conn is not None:
+        return _write(conn, checked, status, source, reported_by)
+    with store.engine().begin() as own:
+        report = _write(own, checked, status, source, reported_by)
+    if report.inserted >= ANALYZE_AFTER:
         refresh_statistics()
+    return report
+
+
+def _write(conn: Connection, checked: list[_Row], status: str, source: str, reported_by: str) -> WriteReport:
+    """Upsert validated rows on ``conn``; history, data version and rollup partials in step."""
+    now = datetime.now()
+    current = _existing(conn, checked)
+    fresh = [r for r in checked if (r.indicator, r.region, r.period) not in current]
+    changed = [
+        (current[key], r)
+        for r in checked
+        if (key := (r.indicator, r.region, r.period)) in current
+        and not _is_same(current[key], r.value, status)
+    ]
+    if changed:
+        _revise(conn, changed, status, source, reported_by, now)
+    if fresh:
+        conn.execute(
+            insert(observation),
+            [
+                {
+                    "indicator_code": r.indicator,
+                    "region_code": r.region,
+                    "period": r.period,
+                    "value": r.value,
+                    "status": status,
+                    "source": source,
+                    "reported_at": now,
+                    "reported_by": reported_by,
+                }
+                for r in fresh
+            ],
+        )
+    if fresh or changed:
+        version = store.bump_version(conn, now)
+        touched = {(r.indicator, r.period, r.region) for r in [*fresh, *(r for _, r in changed)]}
+        update_partials(conn, touched, version - 1)
     return WriteReport(len(fresh), len(changed), len(checked) - len(fresh) - len(changed))
 
 

@@ -6,7 +6,9 @@ Texts of one frequency sort chronologically as plain strings, which the queries 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from .errors import InvalidInput
 
@@ -95,6 +97,47 @@ def _match(raw: str) -> Period | None:
             index = int(found.group(2)) if frequency != "year" else 1
             return Period(year, frequency, index) if 1900 <= year <= 2999 else None
     return None
+
+
+_CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
+# The ways people write periods in forms, tried after the canonical ones (NFKC-folded, no spaces).
+_LOOSE = (
+    ("month", re.compile(r"^(\d{4})(?:[-/]|年)(\d{1,2})月?(?:份)?$")),
+    ("month", re.compile(r"^(\d{4})\.(\d{2})$")),  # 2026.10; 2026.1 may be a mangled 2026.10: refused
+    ("month", re.compile(r"^(\d{4})(\d{2})$")),
+    ("quarter", re.compile(r"^(\d{4})(?:年|-)?(?:第)?([1-4一二三四])季度?$")),
+    ("quarter", re.compile(r"^(\d{4})[-/]?[Qq]([1-4])$")),
+    ("year", re.compile(r"^(\d{4})年度?$")),
+)
+
+
+def normalize_period(value: object, frequency: str | None = None) -> Period:
+    """Parse a period as people write it in forms, then check it like :func:`parse_period`.
+
+    Accepts the canonical texts and 2026年10月, 2026/10, 2026.10, 202610, 2026-1 (months; not
+    2026.1, which may be a 2026.10 that a spreadsheet turned into a number),
+    2026Q3, 2026年第三季度, 2026年3季度 (quarters), 2026年, 2026年度 (years), full-width digits,
+    and a date cell (its month).
+
+    Raises:
+        InvalidInput: unreadable, or of another frequency than ``frequency``.
+    """
+    if isinstance(value, date):
+        return parse_period(f"{value.year:04d}-{value.month:02d}", frequency)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value if value is not None else "")))
+    if _match(raw) is None:
+        for kind, pattern in _LOOSE:
+            found = pattern.match(raw)
+            if found:
+                index = found.group(2) if kind != "year" else "1"
+                number = _CN_QUARTER.get(index) or int(index)
+                if kind == "month" and not 1 <= number <= 12:
+                    break
+                raw = Period(int(found.group(1)), kind, number).text
+                break
+    return parse_period(raw, frequency)
 
 
 def period_for(frequency: str, month_text: str) -> str:

@@ -181,10 +181,37 @@ submission = Table(
     Column("period", String(7), nullable=False),
     Column("region_code", CODE, ForeignKey("region.code"), nullable=False),
     Column("submitted_at", DateTime),
-    Column("status", String(10), nullable=False, default="pending"),  # pending|submitted|returned
+    Column("status", String(10), nullable=False, default="pending"),  # pending|draft|submitted|returned
     Column("filer", String(64), nullable=False, default=""),
+    # The online form (migration 0005): JSON texts of the draft's raw values {field name: text},
+    # the text fields {field name: text} and the 情况说明 given for warnings {field name: text}.
+    Column("draft_values", Text),
+    Column("texts", Text),
+    Column("notes", Text),
+    Column("saved_at", DateTime),
+    Column("saved_by", String(64)),
+    # 退回: a returned form has submitted_at cleared (it counts as not reported until resubmitted).
+    Column("returned_at", DateTime),
+    Column("returned_by", String(64)),
+    Column("return_reason", Text),
     PrimaryKeyConstraint("task_code", "period", "region_code"),
     Index("ix_submission_region", "region_code"),
+)
+
+# The fields of a task's form, in order (migration 0005). An indicator field's indicator has the
+# task's frequency, its lowest level is the task's level and it is never a ratio (ratios derive);
+# a text field (备注, 情况说明) is stored with the submission.
+task_field = Table(
+    "task_field",
+    metadata,
+    Column("task_code", String(32), ForeignKey("reporting_task.code"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),  # indicator|text
+    Column("indicator_code", String(32), ForeignKey("indicator.code"), nullable=True),
+    Column("name", String(64), nullable=False),
+    Column("required", Boolean, nullable=False, default=False),
+    PrimaryKeyConstraint("task_code", "position"),
+    CheckConstraint("kind IN ('indicator','text')", name="kind"),
 )
 
 # Filers and administrators of the reporting system, per unit.

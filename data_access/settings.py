@@ -26,6 +26,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("COCKPIT_INSTANCE_DIR", "instance", "folder for the SQLite store, secret key and file cache"),
     ("COCKPIT_PROXY_HOPS", "0", "reverse proxies in front of the app whose X-Forwarded-* headers to trust"),
     ("COCKPIT_VIDEO_URL_TEMPLATE", "", "a camera's live view on the video platform, {camera_id} filled in"),
+    ("COCKPIT_IMPORT_MAX_MB", "20", "largest file `cockpit import` and the upload on /report accept, in MB"),
 ]
 
 
@@ -41,6 +42,7 @@ class Settings:
     instance_dir: Path
     proxy_hops: int = 0
     video_url_template: str = ""
+    import_max_mb: float = 20.0
 
 
 def _default_database_url(instance: Path) -> str:
@@ -86,6 +88,7 @@ def get_settings(**explicit: object) -> Settings:
         "instance_dir": instance,
         "proxy_hops": _proxy_hops(pick("proxy_hops", "0")),
         "video_url_template": pick("video_url_template", "").strip(),
+        "import_max_mb": float(pick("import_max_mb", "20")),
     }
     unknown = set(explicit) - {f.name for f in fields(Settings)}
     if unknown:

@@ -15,7 +15,7 @@ import orjson
 from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from data_access import indicators, regions
+from data_access import forms, indicators, regions, reporting
 from data_access.errors import CockpitError, InvalidInput
 from data_access.periods import parse_period
 from data_access.regions import Region
@@ -123,6 +123,50 @@ def values_view() -> Response:
         "children": [_value_dict(v) for v in kids],
     }
     return json_response(body)
+
+
+@bp.get("/tasks")
+def tasks_view() -> Response:
+    """Every reporting task (报表任务) with its level, frequency, due day and fields."""
+    return json_response([_task_dict(t) for t in reporting.tasks()])
+
+
+@bp.get("/tasks/<code>")
+def task_view(code: str) -> Response:
+    """One reporting task with its fields; 404 for an unknown code."""
+    if not _INDICATOR_CODE.match(code):
+        raise InvalidInput(f"报表任务代码格式错误：{code[:40]!r}")
+    for task in reporting.tasks():
+        if task.code == code:
+            return json_response(_task_dict(task))
+    return error_response(f"未知报表任务：{code}", 404)
+
+
+def _task_dict(task: reporting.Task) -> dict[str, object]:
+    return {
+        "code": task.code,
+        "name": task.name,
+        "department": task.department,
+        "level": task.level,
+        "level_name": indicators.LEVEL_SHORT.get(task.level, ""),
+        "frequency": task.frequency,
+        "frequency_name": indicators.FREQUENCY_NAMES.get(task.frequency, task.frequency),
+        "due_day": task.due_day,
+        "fields": [
+            {
+                "position": f.position,
+                "kind": f.kind,
+                "indicator": f.indicator_code,
+                "name": f.name,
+                "unit": f.unit,
+                "decimals": f.decimals,
+                "min_value": f.min_value,
+                "max_value": f.max_value,
+                "required": f.required,
+            }
+            for f in forms.task_fields(task.code)
+        ],
+    }
 
 
 @bp.get("/<path:rest>")

@@ -34,6 +34,7 @@ from ..schema import (
     rollup_partial,
     submission,
     target,
+    task_field,
     video_resource,
 )
 from ..settings import get_settings
@@ -53,6 +54,7 @@ DEMO_TABLES = [
     observation,
     target,
     submission,
+    task_field,
     reporting_period,
     reporting_task,
     filer,

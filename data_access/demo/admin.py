@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from itertools import repeat
 
 import numpy as np
 
-from ..schema import data_sharing, reporting_period, reporting_task, submission, video_resource
+from ..forms import due_date
+from ..schema import data_sharing, reporting_period, reporting_task, submission, task_field, video_resource
 from .base import (
     Periods,
     Units,
     Writer,
-    period_end,
     period_end_month,
     period_year,
     rng_for,
     write_series,
 )
+from .fields import task_field_rows
 from .people import generate_filers
 
 COMMAND, STATS, AGRI = "百千万工程指挥部办公室", "统计局", "农业农村局"
@@ -57,18 +58,14 @@ TOWN_SPOTS = [
 VILLAGE_SPOTS = ["村委会", "村口", "文化广场", "祠堂", "主路口", "小学门口", "党群服务中心", "鱼塘", "桥头"]
 
 
-def due_date(period: str, due_day: int) -> date:
-    """Due date: ``due_day`` of the month after the period ends."""
-    end = period_end(period)
-    y, m = end.year + (end.month == 12), end.month % 12 + 1
-    return date(y, m, min(due_day, 28))
-
-
 def generate_reporting(writer: Writer, units: Units, periods: Periods, seed: int, as_of: datetime) -> None:
     """Tasks, their periods with due dates, one submission row per expected unit, and the counts."""
     rng = rng_for(seed, "reporting")
     filer_of = generate_filers(writer, units, rng, {lv for *_, lv, _, _ in TASKS})
     writer.insert(reporting_task, ("code", "name", "department", "level", "frequency", "due_day"), TASKS)
+    writer.insert(
+        task_field, ("task_code", "position", "kind", "indicator_code", "name", "required"), task_field_rows()
+    )
     counts = np.zeros((3, len(units.counties), len(periods.months)))  # expected, submitted, on time
     for code, _, _, level, freq, due_day in TASKS:
         unit_codes, plist = units.codes[level], periods.of(freq)
@@ -82,11 +79,26 @@ def generate_reporting(writer: Writer, units: Units, periods: Periods, seed: int
             sub, on_time = _timings(
                 rng, len(unit_codes), np.array(due, dtype="datetime64[s]"), np.datetime64(as_of, "s")
             )
-            _write_submissions(writer, rng, code, unit_codes, plist, sub, [filer_of[c] for c in unit_codes])
-            _count_rounds(counts, units, periods, unit_codes, plist, sub, on_time)
+            # Some recent forms were returned (退回) and not yet resubmitted; older ones were.
+            recent = (np.datetime64(as_of, "s") - np.array(due, dtype="datetime64[s]")) < np.timedelta64(
+                45 * 86400, "s"
+            )
+            returned = ~np.isnat(sub) & recent[None, :] & (rng.random(sub.shape) < 0.02)
+            _write_submissions(
+                writer, rng, code, unit_codes, plist, sub, returned, [filer_of[c] for c in unit_codes]
+            )
+            sub = np.where(returned, np.datetime64("NaT"), sub)  # a returned form counts as not reported
+            _count_rounds(counts, units, periods, unit_codes, plist, sub, on_time & ~returned)
     for row, ind in enumerate(("reports_expected", "reports_submitted", "reports_on_time")):
         write_series(writer, ind, units.counties, periods.months, counts[row])
     write_series(writer, "reports_overdue", units.counties, periods.months, counts[0] - counts[2])
+
+
+RETURN_REASONS = [
+    "与上期相比变动较大，请核实并补充情况说明",
+    "数据口径有误，请按填报说明重新填写",
+    "缺少必填项，请补充后重新报送",
+]
 
 
 def _write_submissions(
@@ -96,22 +108,33 @@ def _write_submissions(
     unit_codes: list[str],
     plist: list[str],
     sub: np.ndarray,
+    returned: np.ndarray,
     names: list[str],
 ) -> None:
-    """One row per unit and period (period-major), pending where nothing was submitted."""
-    status = np.where(
-        np.isnat(sub), "pending", np.where(rng.random(sub.shape) < 0.01, "returned", "submitted")
+    """One row per unit and period (period-major), pending where nothing was submitted.
+
+    A returned (退回) form keeps its return time, reviewer and reason; its ``submitted_at`` is empty
+    until the unit submits again.
+    """
+    status = np.where(returned, "returned", np.where(np.isnat(sub), "pending", "submitted"))
+    back = np.where(returned, sub + np.timedelta64(86400, "s"), np.datetime64("NaT"))
+    reason = np.where(
+        returned, np.array(RETURN_REASONS)[rng.integers(0, len(RETURN_REASONS), sub.shape)], None
     )
     k = len(plist)
     rows = zip(
         repeat(task),
         np.repeat(plist, len(unit_codes)).tolist(),
         unit_codes * k,
-        writer.stamps(sub.T.ravel()),
+        writer.stamps(np.where(returned, np.datetime64("NaT"), sub).T.ravel()),
         status.T.ravel().tolist(),
         names * k,
+        writer.stamps(back.T.ravel()),
+        np.where(returned, "指挥办审核", None).T.ravel().tolist(),
+        reason.T.ravel().tolist(),
     )
-    writer.insert(submission, ("task_code", "period", "region_code", "submitted_at", "status", "filer"), rows)
+    columns = ("task_code", "period", "region_code", "submitted_at", "status", "filer")
+    writer.insert(submission, (*columns, "returned_at", "returned_by", "return_reason"), rows)
 
 
 def _count_rounds(

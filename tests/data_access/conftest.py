@@ -40,3 +40,14 @@ def theme_store(tiny_store):
         )
         store.bump_version(conn)
     return tiny_store
+
+
+@pytest.fixture
+def forms_store(tiny_store):
+    """The reporting rounds of test_reporting plus the task VIL's fields (test_forms.seed_forms)."""
+    from tests.data_access.test_forms import seed_forms
+    from tests.data_access.test_reporting import seed_reporting
+
+    seed_reporting()
+    seed_forms()
+    return tiny_store

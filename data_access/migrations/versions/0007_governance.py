@@ -1,17 +1,18 @@
 """基层治理 cases (矛盾纠纷·码上办) with their types, and 一键会商 consultations
 
 Revision ID: 0007_governance
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 15:00:00
 
-Other branches add 0005 and 0006 at the same time; ``down_revision`` is re-chained when they merge.
+Chained after 0005 (reporting forms, merged from the intake branch); 0006 comes from another branch at
+the same time, so ``down_revision`` is re-chained when the branches are merged.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_governance"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
