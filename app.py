@@ -8,7 +8,6 @@ registers the JSON API and the geometry routes. ``app:server`` is the WSGI objec
 from __future__ import annotations
 
 import functools
-from importlib import import_module
 
 import dash
 from flask import Flask
@@ -73,9 +72,9 @@ def create_app(settings: Settings | None = None, *, login_disabled: bool = False
     from geo.serve import bp as geo_bp
 
     server.register_blueprint(geo_bp)  # /geo/<code>.geojson: map layers, ETag + gzip
-    server.register_blueprint(
-        import_module("web.consultations").bp
-    )  # 一键会商: /command/consultations/<id>.ics
+    from web.consultations import bp as consultations_bp
+
+    server.register_blueprint(consultations_bp)  # 一键会商: /command/consultations/<id>.ics
 
     from web.auth import init_auth
 
