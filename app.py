@@ -72,7 +72,11 @@ def create_app(settings: Settings | None = None, *, login_disabled: bool = False
     from geo.serve import bp as geo_bp
 
     server.register_blueprint(geo_bp)  # /geo/<code>.geojson: map layers, ETag + gzip
-    server.register_blueprint(__import__("web.exports", fromlist=["bp"]).bp)  # /export/: panels, briefings
+    from web.consultations import bp as consultations_bp
+    from web.exports import bp as exports_bp
+
+    server.register_blueprint(exports_bp)  # /export/: panels and briefings
+    server.register_blueprint(consultations_bp)  # 一键会商: /command/consultations/<id>.ics
 
     from web.auth import init_auth
 

@@ -123,6 +123,24 @@ cameras_connected | 接入省视频共享平台点位数 | 个 | infrastructure 
 camera_online_rate | 视频点位在线率 | % | infrastructure | month | stock | ratio | 4 | cameras_online/cameras_total | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 在线视频点位数 ÷ 视频监控点位数 × 100。
 camera_connected_rate | 视频点位联网率 | % | infrastructure | month | stock | ratio | 4 | cameras_connected/cameras_total | 100 | + | 1 | 100 | - | 政务服务和数据管理局 | 接入省平台点位数 ÷ 视频监控点位数 × 100。
 platform_accounts | 驾驶舱平台开通账号数 | 个 | infrastructure | month | stock | sum | 3 | - | - | + | 0 | 100000 | - | 政务服务和数据管理局 | 月末在百千万工程驾驶舱平台开通的县、镇、村用户账号数。
+# 基层治理 — derived from the 矛盾纠纷·码上办 cases (dispute_case) of each village by data_access.governance:
+# every flow figure counts the cases RECEIVED in the month, with their status as of the data time.
+disputes_received | 矛盾纠纷受理数 | 件 | governance | month | flow | sum | 5 | - | - | + | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的矛盾纠纷案件数（码上办扫码、来访、电话、网格员各渠道合计）。
+disputes_resolved | 矛盾纠纷化解数 | 件 | governance | month | flow | sum | 5 | - | - | + | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的案件中，截至数据时点状态为“已化解”的件数；在以后月份化解的，计入受理当月。
+dispute_resolution_rate | 矛盾纠纷化解率 | % | governance | month | flow | ratio | 5 | disputes_resolved/disputes_received | 100 | + | 1 | 100 | - | 市委政法委（综治中心） | 按受理月份统计：化解数 ÷ 受理数 × 100，上级为 Σ化解数 ÷ Σ受理数；当月受理、尚未办结或未化解的案件计入分母。
+disputes_resolved_on_time | 按期化解数 | 件 | governance | month | flow | sum | 5 | - | - | + | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的已化解案件中，化解日期不晚于办理期限的件数。
+dispute_on_time_rate | 按期化解率 | % | governance | month | flow | ratio | 5 | disputes_resolved_on_time/disputes_resolved | 100 | + | 1 | 100 | - | 市委政法委（综治中心） | 按受理月份统计：按期化解数 ÷ 化解数 × 100（已化解案件中在办理期限内化解的比例）。
+disputes_resolved_village | 村级化解数 | 件 | governance | month | flow | sum | 5 | - | - | + | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的已化解案件中，由村（社区）一级化解的件数。
+dispute_village_share | 村级化解占比（小事不出村） | % | governance | month | flow | ratio | 5 | disputes_resolved_village/disputes_resolved | 100 | + | 1 | 100 | - | 市委政法委（综治中心） | 按受理月份统计：村级化解数 ÷ 化解数 × 100。
+disputes_resolved_town | 镇级及以下化解数 | 件 | governance | month | flow | sum | 5 | - | - | + | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的已化解案件中，由村（社区）或镇（街道）化解的件数。
+dispute_town_share | 镇级及以下化解占比（大事不出镇） | % | governance | month | flow | ratio | 5 | disputes_resolved_town/disputes_resolved | 100 | + | 1 | 100 | - | 市委政法委（综治中心） | 按受理月份统计：镇级及以下化解数 ÷ 化解数 × 100。
+dispute_days | 化解用时合计 | 天 | governance | month | flow | sum | 5 | - | - | - | 1 | 1e6 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的已化解案件从受理到化解的天数（精确到 0.1 天）之和，作为平均化解天数的分子。
+dispute_avg_days | 平均化解天数 | 天 | governance | month | flow | ratio | 5 | dispute_days/disputes_resolved | - | - | 1 | 1000 | - | 市委政法委（综治中心） | 按受理月份统计：化解用时合计 ÷ 化解数，上级为 Σ天数 ÷ Σ化解数（不对下级平均数再平均），越少越好。
+dispute_ratings | 满意度评价数 | 件 | governance | month | flow | sum | 5 | - | - | + | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的案件中，当事群众作出满意度评价（1–5 分）的件数。
+dispute_ratings_satisfied | 满意评价数 | 件 | governance | month | flow | sum | 5 | - | - | + | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：满意度评价为 4 分或 5 分（满意、非常满意）的件数。
+dispute_satisfaction | 群众满意率 | % | governance | month | flow | ratio | 5 | dispute_ratings_satisfied/dispute_ratings | 100 | + | 1 | 100 | - | 市委政法委（综治中心） | 按受理月份统计：满意评价数 ÷ 满意度评价数 × 100；未评价的案件不计入。
+disputes_escalated | 重大纠纷上报数 | 件 | governance | month | flow | sum | 5 | - | - | - | 0 | 10000 | - | 市委政法委（综治中心） | 按受理月份统计：当月受理的案件中，上报县（市、区）或市处理的件数：状态为“已上报”，或由县级、市级化解。
+disputes_open | 月末在办案件数 | 件 | governance | month | stock | sum | 5 | - | - | - | 0 | 10000 | - | 市委政法委（综治中心） | 按月末时点统计：月末之前受理、到月末仍未办结（未化解也未作未化解结案）的案件数，含已上报仍在办理的案件。
 # 填表报数 — counted from submissions: the county itself and its towns and villages.
 reports_expected | 应报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e6 | - | 百千万工程指挥部办公室 | 报告期在当月结束的各类报表中，本县（市、区）及所辖镇村应填报的份数。
 reports_submitted | 已报表数 | 份 | reporting | month | flow | sum | 3 | - | - | + | 0 | 1e6 | - | 百千万工程指挥部办公室 | 应报表中截至数据时点已提交的份数（含逾期提交）。

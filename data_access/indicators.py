@@ -18,6 +18,7 @@ THEMES: dict[str, str] = {
     "programme": "百千万工程",
     "infrastructure": "数字底座",
     "reporting": "填表报数",
+    "governance": "基层治理",
 }
 AGGREGATION_NAMES = {
     "sum": "求和",

@@ -250,6 +250,69 @@ video_resource = Table(
     Column("connected", Boolean, nullable=False),  # to the provincial video-sharing platform
 )
 
+# 基层治理 (migration 0007): dispute cases of 矛盾纠纷·码上办, one row per case, at the
+# village where they arose. No party names are stored. Types are a table so a new one needs no code.
+case_type = Table(
+    "case_type",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(32), nullable=False, unique=True),
+    Column("sort_order", Integer, nullable=False, default=0),
+)
+
+dispute_case = Table(
+    "dispute_case",
+    metadata,
+    Column("case_id", String(32), primary_key=True),  # the 码上办 system's case number
+    Column("village_code", CODE, ForeignKey("region.code"), nullable=False),
+    Column("type_code", String(16), ForeignKey("case_type.code"), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("channel", String(16), nullable=False),  # 码上办扫码|来访|电话|网格员
+    Column("due_date", Date, nullable=False),
+    Column("resolved_level", String(4)),  # 村|镇|县|市, the level that closed it
+    Column("resolved_at", DateTime),  # when it was closed (已化解 or 未化解)
+    Column("status", String(8), nullable=False),  # 受理|调处中|已化解|未化解|已上报
+    Column("satisfaction", Integer),  # 1–5, optional
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_dispute_case_village_received", "village_code", "received_at"),
+    CheckConstraint("status IN ('受理','调处中','已化解','未化解','已上报')", name="status"),
+    CheckConstraint(
+        "resolved_level IS NULL OR resolved_level IN ('村','镇','县','市')", name="resolved_level"
+    ),
+    CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+)
+
+# 一键会商: a consultation called from the directory, and its participants as they were invited
+# (a snapshot: the directory may be reloaded later, the invitation must still say who was asked).
+consultation = Table(
+    "consultation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(128), nullable=False),
+    Column("starts_at", DateTime, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("place", String(256), nullable=False),  # a room or a meeting link
+    Column("note", Text, nullable=False, default=""),
+    Column("region_code", CODE, nullable=False, index=True),  # the caller's scope root
+    Column("called_by", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("status", String(12), nullable=False, default="planned"),  # planned|cancelled
+    CheckConstraint("status IN ('planned','cancelled')", name="status"),
+)
+
+consultation_participant = Table(
+    "consultation_participant",
+    metadata,
+    Column("consultation_id", Integer, ForeignKey("consultation.id"), nullable=False),
+    Column("contact_id", Integer, nullable=False),
+    Column("region_code", CODE, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("name", String(32), nullable=False),
+    Column("organisation", String(64), nullable=False),
+    Column("phone", String(20), nullable=False),
+    PrimaryKeyConstraint("consultation_id", "contact_id"),
+)
+
 # Boundaries: one geometry per region (GeoJSON text in WGS84, full precision); schematic cells are
 # generated, real ones imported. Prepared per-parent layers are derived from this table by geo/.
 boundary = Table(

@@ -25,6 +25,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("COCKPIT_SECURE_COOKIES", "0", "1 when served over HTTPS: session cookie gets the Secure flag"),
     ("COCKPIT_INSTANCE_DIR", "instance", "folder for the SQLite store, secret key and file cache"),
     ("COCKPIT_PROXY_HOPS", "0", "reverse proxies in front of the app whose X-Forwarded-* headers to trust"),
+    ("COCKPIT_VIDEO_URL_TEMPLATE", "", "a camera's live view on the video platform, {camera_id} filled in"),
     ("COCKPIT_IMPORT_MAX_MB", "20", "largest file `cockpit import` and the upload on /report accept, in MB"),
     ("COCKPIT_WORKERS", "", "gunicorn worker processes; empty: 2 × cores + 1, at most 8"),
     ("COCKPIT_THREADS", "4", "threads per gunicorn worker"),
@@ -47,6 +48,7 @@ class Settings:
     secure_cookies: bool
     instance_dir: Path
     proxy_hops: int = 0
+    video_url_template: str = ""
     import_max_mb: float = 20.0
     workers: int = 0  # 0: default_workers()
     threads: int = 4
@@ -113,6 +115,7 @@ def get_settings(**explicit: object) -> Settings:
         "secure_cookies": pick("secure_cookies", "0").lower() in ("1", "true", "yes"),
         "instance_dir": instance,
         "proxy_hops": _proxy_hops(pick("proxy_hops", "0")),
+        "video_url_template": pick("video_url_template", "").strip(),
         "import_max_mb": float(pick("import_max_mb", "20")),
         "workers": _whole("workers", pick("workers", ""), minimum=1, empty=0),
         "threads": _whole("threads", pick("threads", "4"), minimum=1),

@@ -37,6 +37,7 @@ from data_access.regions import Region, RegionIndex, region_index
 from data_access.scope import Scope, level_of
 from pages import _ids as ids
 from pages import _views as views
+from pages._consult import leaders_line
 
 CHILD_WORDS = {1: "市", 2: "县（市、区）", 3: "镇（街道）", 4: "村（社区）"}
 LEVEL_WORDS = {1: "省级", 2: "市级", 3: "县级", 4: "镇级", 5: "村级"}
@@ -263,6 +264,7 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     view.profile = (
         profile_table(profile_rows, THEMES) if profile_rows else info_notice("该地区没有采集任何指标。")
     )
+    view.profile = html.Div([leaders_line(region.code, scope), view.profile])  # 一键联系 above the figures
     changes = history_table(recent_changes(region.code, scope), indicators.catalogue())
     if changes is not None:
         view.profile = html.Div([view.profile, changes])

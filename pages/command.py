@@ -25,9 +25,11 @@ from data_access.errors import CockpitError
 from data_access.regions import Region
 from data_access.scope import Scope
 from pages import _ids as ids
+from pages._consult import consult_panels, register_callbacks
 from web.scope import current_scope
 
 dash.register_page(__name__, path="/command", name="指挥体系", title="指挥体系 · 百千万工程驾驶舱", order=14)
+register_callbacks()  # 一键会商 (pages/_consult.py)
 
 SEARCH = "command-search"
 SUBTREE = "command-subtree"
@@ -109,6 +111,7 @@ def layout(region: str | None = None, q: str | None = None, sub: str | None = No
                 className="panel",
                 style={"minWidth": 0},
             ),
+            *consult_panels(place, scope, q or "", subtree),  # 一键会商
             _children_panel(place, scope),
         ],
         className="page page-command",

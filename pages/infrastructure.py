@@ -7,7 +7,7 @@ Coverage and accounts come from indicators; data sharing and cameras from their 
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import ALL, Input, Output, callback, dcc, html
 
 from components.choropleth import choropleth_figure
 from components.export_menu import export_menu
@@ -29,8 +29,10 @@ from data_access.infrastructure import (
 from data_access.periods import month_range
 from data_access.theme_views import comparison_values
 from data_access.values import ranking
+from pages._cameras import camera_clicked, nearby_panels
 from pages._theme_blocks import CHILD_WORDS, collected_at, headline_cards, summary_panel
 from pages._theme_common import (
+    THEME_MAP,
     PageContext,
     chart_panel,
     graph,
@@ -53,14 +55,15 @@ INDICATORS = (
     "platform_accounts",
 )
 SERVICES = "政务服务和数据管理局"
+CAMERA_PANEL = "infrastructure-camera"
 
 
-def layout(region: str | None = None, period: str | None = None, **_: str):
-    """The page for a region and month; errors become a message."""
-    return guarded(lambda: _page(page_context(PATH, region, period)))
+def layout(region: str | None = None, period: str | None = None, radius: str | None = None, **_: str):
+    """The page for a region and month (``radius``: km for 附近视频点位); errors become a message."""
+    return guarded(lambda: _page(page_context(PATH, region, period), radius))
 
 
-def _page(ctx: PageContext) -> html.Div:
+def _page(ctx: PageContext, radius: str | None = None) -> html.Div:
     codes = collected_at(INDICATORS, ctx.region.level)
     heads = [headline(code, ctx.region.code, ctx.month, ctx.scope, ytd=False) for code in codes]
     month = fmt_period(ctx.month)
@@ -108,6 +111,7 @@ def _page(ctx: PageContext) -> html.Div:
                     ),
                     _video_table(ctx),
                     _video_map(ctx),
+                    *nearby_panels(ctx, radius),
                 ],
                 className="theme-grid",
             ),
@@ -206,7 +210,17 @@ def _video_map(ctx: PageContext) -> html.Section:
         figure.update_layout(
             showlegend=True, legend={"x": 0.01, "y": 0.98, "bgcolor": "rgba(255,255,255,0.8)"}
         )
-        body = map_graph(figure, "camera_online_rate", ctx.month, height=540)
+        body = html.Div(
+            [
+                map_graph(figure, "camera_online_rate", ctx.month, height=540),
+                html.Div(
+                    html.Div("点击地图上的视频点位，查看点位信息和视频。", className="attention-empty"),
+                    id=CAMERA_PANEL,
+                    className="camera-panel",
+                ),
+            ],
+            className="camera-map",
+        )
     return chart_panel(
         f"{ctx.region.name}视频点位分布与在线率（蓝点在线、红点离线）",
         "%",
@@ -216,3 +230,14 @@ def _video_map(ctx: PageContext) -> html.Section:
         wide=True,
         id="infrastructure-video-map",
     )
+
+
+@callback(
+    Output(CAMERA_PANEL, "children"),
+    Input({"type": THEME_MAP, "indicator": "camera_online_rate", "period": ALL}, "clickData"),
+    prevent_initial_call=True,
+)
+def _camera(clicks: list) -> object:
+    """A click on a camera point: its panel (the id is checked against the scope on the server)."""
+    click = dash.ctx.triggered[0].get("value") if dash.ctx.triggered else None
+    return camera_clicked(click)

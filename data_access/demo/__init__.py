@@ -2,7 +2,8 @@
 
 ``generate(conn, root, seed)`` fills the store for a root's subtree inside the caller's transaction:
 observations at each indicator's lowest level, targets, 填表报数 tasks and submissions, filers,
-contacts, cameras and 一网共享 figures. The same seed gives the same rows.
+contacts, cameras, 一网共享 figures and
+基层治理 dispute cases. The same seed gives the same rows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..rollup import rebuild_partials
 from ..schema import (
     contact,
     data_sharing,
+    dispute_case,
     filer,
     observation,
     observation_history,
@@ -39,6 +41,7 @@ from ..settings import get_settings
 from .admin import generate_cameras, generate_reporting, generate_sharing
 from .base import Periods, Units, Writer, period_end, rng_for
 from .economy import generate_economy
+from .governance import generate_governance
 from .local import generate_govnet, generate_programme, generate_services, rate_targets
 from .people import generate_contacts
 
@@ -46,6 +49,7 @@ DEFAULT_SEED = 20261127
 DEFAULT_END = "2026-10"
 # Children before parents, so foreign keys hold while deleting.
 DEMO_TABLES = [
+    dispute_case,
     observation_history,
     observation,
     target,
@@ -83,6 +87,7 @@ def generate(
     generate_reporting(writer, units, periods, seed, as_of)
     generate_cameras(writer, units, periods, seed)
     generate_sharing(writer, units, periods, seed, counties.gdp)
+    generate_governance(writer, units, periods, seed, as_of)
     generate_contacts(writer, units, rng_for(seed, "contacts"))
     rate_targets(units, targets)
     _write_targets(writer, units, targets)

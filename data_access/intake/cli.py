@@ -1,4 +1,4 @@
-"""``cockpit import FILE [FILE ...] [--task CODE] [--period P] [--as USER] [--dry-run]``."""
+"""``cockpit import FILE [FILE ...] [--task CODE] [--period P] [--as USER] [--dry-run] [--kind KIND]``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--period", help="期别（如 2026-10）：文件中没有期别时使用")
     parser.add_argument("--as", dest="as_user", metavar="USER", help="以该账户的身份和管辖范围导入")
     parser.add_argument("--dry-run", action="store_true", help="只检查并列出将写入的内容，不写入")
+    parser.add_argument(
+        "--kind",
+        choices=("figures", "cases", "cameras"),
+        default="figures",
+        help="figures：填报数据（默认）；cases：矛盾纠纷·码上办案件；cameras：雪亮工程视频点位",
+    )
     parser.set_defaults(func=run)
 
 
@@ -41,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"错误：找不到文件 {name}", file=sys.stderr)
             return 2
         files.append((path.name, path.read_bytes()))
+    if args.kind != "figures":
+        from .records import print_records
+
+        return print_records(args.kind, files, scope=scope, filer=filer, dry_run=args.dry_run)
     from .commit import import_files
 
     plan = import_files(

@@ -144,7 +144,8 @@ def test_cmd206_no_overflow_and_screenshot(leader_page, live_server, region):
         page.set_viewport_size({"width": width, "height": height})
         open_page(page, live_server, path)
         assert overflow(page) == [], (path, width)
-        assert page.locator(".source-note").inner_text().startswith("数据来源")
+        # the directory's note comes first; the 会商 form has its own
+        assert page.locator(".source-note").first.inner_text().startswith("数据来源")
         if SAVE_SCREENSHOTS and region is None and width == 1920:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "command.png"), full_page=True)

@@ -1,7 +1,7 @@
 """server-side sessions; repeat counts on audit entries
 
-Revision ID: 0006_sessions
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 15:00:00
 """
 
