@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 
 from .. import audit, store
 from ..governance import CHANNELS, LEVELS, OPEN_STATUSES, STATUSES, Case, case_row, derive, observation_rows
-from ..observations import _write, validate
+from ..observations import write_observations
 from ..periods import month_range
 from ..schema import case_type, dispute_case, video_resource
 from ..scope import Scope
@@ -398,8 +398,8 @@ def _rederive(
     last = max(max(events).strftime("%Y-%m"), as_of if as_of <= now.strftime("%Y-%m") else "")
     months = month_range(last, _months_between(first, last))
     figures = derive(cases, villages, months)
-    checked = validate(observation_rows(figures, villages, months))
-    result = _write(conn, checked, "reported", "码上办导入", filer)
+    rows = observation_rows(figures, villages, months)
+    result = write_observations(rows, source="码上办导入", reported_by=filer, conn=conn)
     return result.inserted + result.revised
 
 

@@ -110,7 +110,7 @@ def test_geo006_layer_features_carry_only_map_properties(zhanjiang_shared):
     data = orjson.loads(get_layer(LEIZHOU).body)
     assert len(data["features"]) == 22
     assert {tuple(sorted(f["properties"])) for f in data["features"]} == {
-        ("code", "level", "name", "schematic")
+        ("code", "hover", "level", "name", "schematic")  # hover: the name escaped for plotly
     }
     first = data["features"][0]["properties"]
     assert first["level"] == 4 and first["schematic"] is True and first["code"].startswith("440882")
