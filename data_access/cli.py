@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "geo.cli",  # cockpit geo build|import
     "data_access.users",  # cockpit user add|list|disable|passwd|token
     "data_access.rollup",  # cockpit rollups
+    "data_access.playlists",  # cockpit playlist import|list|remove
 ]
 
 

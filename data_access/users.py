@@ -24,8 +24,8 @@ from .errors import InvalidInput, NotFound
 from .schema import api_token, app_user, region
 from .scope import Scope
 
-ROLES = ("leader", "staff", "admin")
-ROLE_NAMES = {"leader": "领导", "staff": "工作人员", "admin": "管理员"}
+ROLES = ("leader", "staff", "admin", "wall")
+ROLE_NAMES = {"leader": "领导", "staff": "工作人员", "admin": "管理员", "wall": "大屏"}
 PHONE_ROLES = frozenset({"leader", "admin"})  # may see phone numbers in full
 TOKEN_PREFIX = "bqw_"
 MIN_PASSWORD = 8
