@@ -202,7 +202,7 @@ def _units(index, level: int, scope: Scope) -> list:
 
 def _region_of(url: str) -> str | None:
     value = dict(parse_qsl(urlsplit(url).query)).get("region")
-    return normalize_code(value) if value else None
+    return normalize_code(value) if value and value not in ("{county}", "{town}") else None
 
 
 def _title(spec: ViewSpec, url: str, region_name: str) -> str:

@@ -117,7 +117,12 @@ def test_pls005_store_replace_list_remove_and_default(tiny_store):
 
 
 def test_pls006_import_refuses_regions_outside_the_importers_scope(tiny_store):
-    pl = playlists.parse_playlist(_file({"url": f"/map?region={B}", "seconds": 5}))
+    pl = playlists.parse_playlist(
+        _file(
+            {"url": "/map?region={town}", "seconds": 5, "for_each": "town"},
+            {"url": f"/map?region={B}", "seconds": 5},
+        )
+    )
     playlists.check_scope(pl, Scope(CITY))
     with pytest.raises(ValidationError, match="不在您的范围内"):
         playlists.check_scope(pl, Scope(A))
