@@ -14,7 +14,7 @@
  * wall token kept by /wall for a new session.
  *
  * Bounded for 24 h: one interval for everything, one poll at a time, listeners added once, the
- * player bar built once, the timing log a ring of 50.
+ * player bar built once, the timing and visit logs (bqwWall.stats()) rings of 50.
  */
 (function () {
   "use strict";
@@ -22,7 +22,7 @@
 
   var TOKEN_KEY = "bqw-wall-token";
   var TICK_MS = 200;
-  var QUIET_MS = 80; // no request for this long: the view's callbacks are done
+  var QUIET_MS = 150; // no request for this long (and two checks in a row): the view's callbacks are done
   var MAX_SWITCH_MS = 10000; // reveal anyway after this long
   var LOG = 50;
 
@@ -38,9 +38,9 @@
   var S = {
     started: false, playing: false, name: "", views: [], index: -1,
     elapsed: 0, lastTick: Date.now(), paused: false, holdUntil: 0,
-    switching: false, navStart: 0, sawRequest: false, durations: [], rotations: 0,
+    switching: false, quietChecks: 0, navStart: 0, sawRequest: false, durations: [], visits: [], rotations: 0,
     version: null, lastOk: Date.now(), failures: 0, nextPoll: 0, polling: false,
-    offline: false, authLost: false, pendingRedraw: false, bar: null, shown: {}
+    offline: false, authLost: false, broken: false, pendingRedraw: false, bar: null, shown: {}
   };
 
   // ---- count the app's requests (Dash callbacks, layers) to know when a view is drawn ----------
@@ -48,6 +48,11 @@
   var lastActivity = 0;
   var nativeFetch = window.fetch.bind(window);
   function settle() { inflight = Math.max(0, inflight - 1); lastActivity = performance.now(); }
+  function failed() { // an app request met no server: check now instead of at the next interval
+    settle();
+    S.broken = true;
+    S.nextPoll = 0;
+  }
   window.fetch = function (input, init) {
     var own = init && init.bqwOwn;
     if (!own) {
@@ -56,7 +61,7 @@
       if (S.switching) S.sawRequest = true;
     }
     var p = nativeFetch(input, init);
-    if (!own) p.then(settle, settle);
+    if (!own) p.then(settle, failed);
     return p;
   };
 
@@ -101,11 +106,14 @@
   }
   function checkDrawn() {
     if (!S.switching) return;
-    if (!drawn()) { window.requestAnimationFrame(checkDrawn); return; }
+    S.quietChecks = drawn() ? S.quietChecks + 1 : 0;
+    if (S.quietChecks < 2) { window.requestAnimationFrame(checkDrawn); return; }
     S.switching = false;
     document.documentElement.classList.remove("wall-switching");
     S.durations.push(Math.round(performance.now() - S.navStart));
     if (S.durations.length > LOG) S.durations.shift();
+    S.visits.push([S.index, window.location.pathname + window.location.search]);
+    if (S.visits.length > LOG) S.visits.shift();
     S.rotations += 1;
   }
 
@@ -212,6 +220,12 @@
       S.asOfLabel = info.as_of_label;
       S.pendingRedraw = true;
     }
+    if (S.broken && S.playing) { // a view was cut off by the outage: go on with the next one
+      S.broken = false;
+      go(S.index + 1);
+      return;
+    }
+    S.broken = false;
     if (S.pendingRedraw) redraw();
   }
   function redraw() {
@@ -291,7 +305,7 @@
       return {
         playing: S.playing, name: S.name, index: S.index, views: S.views.length, paused: S.paused,
         held: S.playing && held(Date.now()), offline: S.offline, version: S.version,
-        rotations: S.rotations, durations: S.durations.slice()
+        rotations: S.rotations, durations: S.durations.slice(), visits: S.visits.slice()
       };
     },
     next: function () { if (S.playing) go(S.index + 1); },

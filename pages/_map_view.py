@@ -20,7 +20,7 @@ from components.format import fmt_period
 from components.notices import error_notice, info_notice
 from components.tables import children_grid, grid_columns, grid_row_rules, grid_rows, profile_table
 from data_access import values
-from data_access.cache import one_version
+from data_access.cache import current_version, one_version
 from data_access.codes import short_code
 from data_access.errors import CockpitError, InvalidInput, NotFound
 from data_access.indicators import THEMES
@@ -184,6 +184,9 @@ def _map_part(target: Target, scope: Scope) -> MapView:
         "parent": parent_code,
         "selected": selected,
         "map": collected,
+        # The data the figures are of: a redraw after a write (the wall's refresh) differs from
+        # the drawn state and is sent, where the same query alone would be declined as unchanged.
+        "version": current_version(),
     }
     view = MapView(
         state=state,
