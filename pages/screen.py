@@ -13,6 +13,7 @@ from dash import html
 
 from data_access import playlists
 from data_access.errors import CockpitError
+from data_access.regions import get_region
 from web.scope import current_scope
 
 dash.register_page(__name__, path="/screen", name="大屏轮播", title="大屏轮播 · 百千万工程驾驶舱", nav=False)
@@ -20,9 +21,11 @@ dash.register_page(__name__, path="/screen", name="大屏轮播", title="大屏�
 
 def layout(play: str | None = None, **_query: str) -> html.Div:
     """What is about to play (or why nothing can)."""
+    scope = current_scope()
     try:
         pl = playlists.load(play)
-        views = playlists.expand(pl, current_scope())
+        views = playlists.expand(pl, scope)
+        area = get_region(scope.root, scope).name  # the viewer's own area (a region= here is ignored)
     except CockpitError as exc:
         return html.Div(
             html.P(str(exc), id="screen-error", className="notice notice-error"), className="screen-page"
@@ -34,7 +37,7 @@ def layout(play: str | None = None, **_query: str) -> html.Div:
         )
     return html.Div(
         [
-            html.H2(f"轮播：{pl.name}", id="screen-title"),
+            html.H2(f"{area}大屏轮播：{pl.name}", id="screen-title"),
             html.P(f"共 {len(views)} 个视图，首个：{views[0].title}。正在载入…", id="screen-status"),
         ],
         id="screen-page",
