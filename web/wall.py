@@ -31,8 +31,11 @@ bp = Blueprint(
 )
 PUBLIC = ("/wall", "/wall/session", "/wall/static/wall-login.js")
 
+# No favicon request: /favicon.ico would be answered by the login page, whose fresh anonymous session
+# cookie could arrive after /wall/session's and log the wall out again.
 _PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>大屏登录 · 百千万工程驾驶舱</title>
+<link rel="icon" href="data:,">
 <style>body{margin:0;background:#071a33;color:#dbe6f3;font:20px "Microsoft YaHei","PingFang SC",sans-serif;
 display:flex;min-height:100vh;align-items:center;justify-content:center}</style></head>
 <body><p id="wall-login-message">正在登录大屏…</p>
