@@ -275,7 +275,9 @@
       var v = el && parseInt(el.getAttribute("data-version"), 10);
       if (isFinite(v)) S.version = v;
     }
-    if (!S.started && (query.get("play") !== null || window.location.pathname === "/screen")) start();
+    var wanted = query.get("play") !== null || window.location.pathname === "/screen";
+    // Start once Dash has drawn the shell (its locations listen for the player's navigation).
+    if (!S.started && wanted && document.querySelector(".shell-header")) start();
     if (isWall()) {
       if (!S.polling && now >= S.nextPoll) poll();
       else if (S.pendingRedraw && !S.offline) redraw();

@@ -253,7 +253,7 @@ def test_wall004_restart_shows_connection_lost_then_recovers(wall_page, wall_ser
     _open(wall_page, wall_server, "两屏", refresh=1)
     badge = wall_page.locator("#wall-offline")
     assert badge.is_hidden()
-    time.sleep(1)  # the first view is drawn; let its last requests end before the server goes
+    time.sleep(2.5)  # the first view is drawn; let its last requests end before the server goes
     wall_server.stop()
     try:
         badge.wait_for(state="visible", timeout=15_000)
