@@ -81,11 +81,20 @@ def header(
     user_name: str | None = None,
     role_name: str | None = None,
     csrf: str = "",
+    data_version: int | None = None,
 ) -> html.Header:
-    """The header band: cockpit name, root region, as-of period and update time, demo badge, account."""
+    """The header band: cockpit name, root region, as-of period and update time, demo badge, account.
+
+    The wall player (assets/wall.js) keeps the ``wall-*`` parts current: the as-of period after a
+    redraw, the time of the last successful refresh check, and the 连接中断 badge.
+    """
     as_of = [
-        html.Span(["数据截至 ", html.Strong(fmt_period(as_of_period) if as_of_period else MISSING)]),
+        html.Span(
+            ["数据截至 ", html.Strong(fmt_period(as_of_period) if as_of_period else MISSING, id="wall-asof")]
+        ),
         html.Span(f"更新于 {fmt_as_of(updated_at)}", className="shell-updated"),
+        html.Span(id="wall-refreshed", className="wall-refreshed"),
+        html.Span("连接中断", id="wall-offline", className="wall-offline", hidden=True, role="status"),
     ]
     return html.Header(
         [
@@ -97,7 +106,7 @@ def header(
                 ],
                 className="shell-brand",
             ),
-            html.Div(as_of, className="shell-asof"),
+            html.Div(as_of, className="shell-asof", **{"data-version": str(data_version or "")}),
             html.Button(
                 "大屏模式",
                 id=ids.SHELL_THEME_TOGGLE,
@@ -136,6 +145,7 @@ def shell_context() -> dict[str, Any]:
         "updated_at": store.get_meta("updated_at"),
         "demo": store.get_meta("demo") == "1",
         "csrf": csrf_token() if user else "",
+        "data_version": store.data_version(),
     }
 
 
@@ -154,6 +164,7 @@ def create_appshell(page_registry: Mapping[str, Mapping[str, Any]], settings: ob
                 context["user_name"],
                 context["role_name"],
                 context["csrf"],
+                context["data_version"],
             ),
             navigation(nav_pages(page_registry, is_admin=context["is_admin"])),
             html.Main(dash.page_container, className="shell-main"),

@@ -28,6 +28,9 @@ ACTION_NAMES = {
     "user_passwd": "修改密码",
     "token_issue": "签发令牌",
     "token_revoke": "吊销令牌",
+    "playlist_import": "导入轮播",
+    "playlist_remove": "删除轮播",
+    "wall_login": "大屏登录",
 }
 OUTCOME_NAMES = {"ok": "成功", "failed": "失败", "refused": "拒绝"}
 

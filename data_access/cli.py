@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "data_access.intake.cli",  # cockpit import
     "data_access.backup",  # cockpit backup|restore (SQLite)
     "briefing.cli",  # cockpit briefing
+    "data_access.playlists",  # cockpit playlist import|list|remove
 ]
 
 

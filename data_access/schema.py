@@ -356,14 +356,14 @@ app_user = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("username", String(64), nullable=False, unique=True),
     Column("display_name", String(64), nullable=False, default=""),
-    Column("role", String(8), nullable=False),  # leader|staff|admin
+    Column("role", String(8), nullable=False),  # leader|staff|admin|wall
     Column("region_code", CODE, nullable=False),  # scope root, any level
     Column("active", Boolean, nullable=False, default=True),
     Column("password_hash", String(255), nullable=False),  # werkzeug scrypt; never the password
     Column("auth_version", Integer, nullable=False, default=1),
     Column("created_at", DateTime, nullable=False),
     Column("last_login_at", DateTime),
-    CheckConstraint("role IN ('leader','staff','admin')", name="role"),
+    CheckConstraint("role IN ('leader','staff','admin','wall')", name="role"),
 )
 
 # API tokens: only the SHA-256 of the (high-entropy, random) token is kept; revoked_at ends it.
@@ -419,4 +419,14 @@ user_session = Table(
     Column("expires_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
     Column("address", String(64), nullable=False, default=""),
+)
+
+# Wall-screen playlists (migration 0008): the validated JSON as imported (data_access.playlists).
+playlist = Table(
+    "playlist",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("body", Text, nullable=False),  # {"name", "views": [{"url", "seconds", "for_each"?, "title"?}]}
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(64), nullable=False, default=""),
 )

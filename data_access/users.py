@@ -24,8 +24,8 @@ from .errors import InvalidInput, NotFound
 from .schema import api_token, app_user, region, user_session
 from .scope import Scope
 
-ROLES = ("leader", "staff", "admin")
-ROLE_NAMES = {"leader": "领导", "staff": "工作人员", "admin": "管理员"}
+ROLES = ("leader", "staff", "admin", "wall")
+ROLE_NAMES = {"leader": "领导", "staff": "工作人员", "admin": "管理员", "wall": "大屏"}
 PHONE_ROLES = frozenset({"leader", "admin"})  # may see phone numbers in full
 TOKEN_PREFIX = "bqw_"
 MIN_PASSWORD = 8
@@ -326,7 +326,8 @@ def user_for_token(token: str) -> User | None:
         return None
     digest = hash_token(token)
     stmt = (
-        select(api_token.c.id, api_token.c.token_hash, app_user)
+        # The token's id under its own label: a bare ``id`` would shadow the account's id.
+        select(api_token.c.id.label("token_id"), api_token.c.token_hash, app_user)
         .join(app_user, app_user.c.id == api_token.c.user_id)
         .where(api_token.c.token_hash == digest, api_token.c.revoked_at.is_(None))
     )
@@ -335,7 +336,7 @@ def user_for_token(token: str) -> User | None:
     if row is None or not hmac.compare_digest(row.token_hash, digest) or not row.active:
         return None
     with store.engine().begin() as c:
-        c.execute(update(api_token).where(api_token.c.id == row.id).values(last_used_at=_now()))
+        c.execute(update(api_token).where(api_token.c.id == row.token_id).values(last_used_at=_now()))
     return _row_user(row)
 
 

@@ -27,7 +27,7 @@ from components.tables import (
     profile_table,
 )
 from data_access import indicators, values
-from data_access.cache import one_version
+from data_access.cache import current_version, one_version
 from data_access.codes import short_code
 from data_access.errors import CockpitError, InvalidInput, NotFound
 from data_access.indicators import THEMES
@@ -193,6 +193,9 @@ def _map_part(target: Target, scope: Scope) -> MapView:
         "parent": parent_code,
         "selected": selected,
         "map": collected,
+        # The data the figures are of: a redraw after a write (the wall's refresh) differs from
+        # the drawn state and is sent, where the same query alone would be declined as unchanged.
+        "version": current_version(),
     }
     view = MapView(
         state=state,

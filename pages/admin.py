@@ -10,6 +10,7 @@ import dash
 from dash import html
 
 from data_access import audit, users
+from pages._playlist_admin import playlist_panel
 from web.auth import current_account
 
 dash.register_page(
@@ -75,6 +76,7 @@ def layout(**_query: str) -> html.Div:
             html.H2("用户"),
             html.P("用户在命令行管理：cockpit user add|list|disable|passwd|token。", className="admin-hint"),
             users_table(user),
+            playlist_panel(),
             html.H2(f"审计日志（最近 {AUDIT_ROWS} 条）"),
             audit_table(user),
         ],

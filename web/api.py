@@ -15,7 +15,8 @@ import orjson
 from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from data_access import forms, indicators, regions, reporting
+from components.format import fmt_period
+from data_access import forms, freshness, indicators, playlists, regions, reporting
 from data_access.errors import CockpitError, InvalidInput
 from data_access.periods import parse_period
 from data_access.regions import Region
@@ -167,6 +168,24 @@ def _task_dict(task: reporting.Task) -> dict[str, object]:
             for f in forms.task_fields(task.code)
         ],
     }
+
+
+@bp.get("/version")
+def version_view() -> Response:
+    """The store's data version and as-of period, for the wall screen's refresh check (cheap)."""
+    info = freshness.version_info()
+    as_of = info["as_of"]
+    return json_response({**info, "as_of_label": fmt_period(as_of) if as_of else None})
+
+
+@bp.get("/playlist")
+def playlist_view() -> Response:
+    """A playlist (``?name=``; default: the stored 默认 or the built-in one) expanded for the scope."""
+    name = (request.args.get("name") or "").strip()[:_MAX_PARAM]
+    pl = playlists.load(name)
+    views = playlists.expand(pl, current_scope())
+    body = {"name": pl.name, "views": [{"url": v.url, "seconds": v.seconds, "title": v.title} for v in views]}
+    return json_response(body)
 
 
 @bp.get("/<path:rest>")

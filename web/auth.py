@@ -23,11 +23,12 @@ from data_access import audit, store, users
 from data_access.codes import normalize_code
 from data_access.errors import CockpitError
 from data_access.users import User
+from web.wall import PUBLIC as WALL_PUBLIC  # the wall display's token login (web/wall.py)
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "cockpit_auth"
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/login", "/logout", "/_favicon.ico"})
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/login", "/logout", "/_favicon.ico", *WALL_PUBLIC})
 # The login page's static files: theme CSS, fonts and images under /assets/ (never scripts or data).
 PUBLIC_ASSET_SUFFIXES = (".css", ".woff", ".woff2", ".ttf", ".otf", ".png", ".svg", ".ico", ".jpg", ".webp")
 TOKEN_PREFIXES = ("/api/", "/geo/", "/export/")  # where a Bearer token may stand in for a session
@@ -80,8 +81,10 @@ def init_auth(app: dash.Dash, *, login_disabled: bool = False) -> None:
         return Account(user, token) if user else None
 
     from web.login import bp as login_bp
+    from web.wall import bp as wall_bp
 
     server.register_blueprint(login_bp)
+    server.register_blueprint(wall_bp)
     # First of all before_request hooks: Dash's own (first-request setup) may evaluate layouts.
     server.before_request_funcs.setdefault(None, []).insert(0, _guard)
     server.after_request(_security_headers)

@@ -10,7 +10,7 @@ from dash import Patch, no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from components.choropleth import VIEW_PATHS, notes_key
-from data_access import values
+from data_access import store, values
 from data_access.scope import Scope
 from pages import _map_view as mv
 
@@ -38,6 +38,7 @@ def test_map001_city_view_draws_the_counties_from_the_store(demo):
         "parent": CITY,
         "selected": None,
         "map": True,
+        "version": store.data_version(),
         "notes": notes_key(view.figure),
     }
     _, kids = values.children_values("gdp", CITY, "2026-Q3", SCOPE)
@@ -181,3 +182,11 @@ def test_map008_drill_payload_is_small(demo):
     body = _text([view.state, view.figure, view.graph_style, view.title, view.notice])
     assert len(body.encode()) < 30_000
     assert "Polygon" not in body  # geometry travels by URL only
+
+
+def test_map009_the_same_query_after_a_write_is_redrawn(demo):
+    """The wall's refresh re-sends the same URL after a write: the data version makes it a new state."""
+    view = mv.map_view(mv.query_from(region="440882", indicator="items_handled"), SCOPE)
+    older = dict(view.state, version=view.state["version"] - 1)
+    out = mv.map_outputs(view, older)
+    assert out["state"] == view.state and isinstance(out["figure"], Patch)

@@ -17,7 +17,14 @@ from data_access.scope import Scope
 
 ROUTER_OUTPUT = "_pages_content.children"
 # Flask rules that need no session (see web.auth.PUBLIC_PATHS) or serve Dash/static files.
-PUBLIC_RULES = {"/healthz", "/readyz", "/login", "/logout", "/_favicon.ico"}
+PUBLIC_RULES = {
+    "/healthz",
+    "/readyz",
+    "/login",
+    "/logout",
+    "/_favicon.ico",
+    "/wall",
+}  # /wall: the kiosk token page
 
 
 def page_paths() -> list[str]:

@@ -1,0 +1,327 @@
+/* 百千万工程驾驶舱 — wall screen: playlist player (轮播) and live refresh (README, 大屏).
+ *
+ * Player: started by /screen or any URL with ?play=NAME. It reads /api/v1/playlist and moves from
+ * view to view inside the loaded Dash app (history.replaceState + Dash's location event: no reload,
+ * no history growth). The page is hidden (dark, never white) from the navigation until its
+ * callbacks, requests and maps are done, then faded in: the next view is shown already drawn.
+ * Keys: space pause/resume, →/PageDown next, ←/PageUp previous (clickers send PageUp/PageDown);
+ * a click anywhere holds the playlist for ?hold= seconds (default 60) so a leader can drill in.
+ *
+ * Refresh (wall theme or player): GET /api/v1/version every ?refresh= seconds (default 30); a new
+ * data version redraws the view (once), the header shows 数据截至 and the last successful check.
+ * Unreachable server: the picture stays, a 连接中断 badge counts the time, retries back off, and the
+ * next success recovers by itself; a 401 (restart with a new secret, session over) trades the
+ * wall token kept by /wall for a new session.
+ *
+ * Bounded for 24 h: one interval for everything, one poll at a time, listeners added once, the
+ * player bar built once, the timing and visit logs (bqwWall.stats()) rings of 50.
+ */
+(function () {
+  "use strict";
+  if (window.bqwWall) return;
+
+  var TOKEN_KEY = "bqw-wall-token";
+  var TICK_MS = 200;
+  var QUIET_MS = 150; // no request for this long (and two checks in a row): the view's callbacks are done
+  var MAX_SWITCH_MS = 10000; // reveal anyway after this long
+  var LOG = 50;
+
+  var query = new URLSearchParams(window.location.search);
+  function seconds(name, fallback, min) {
+    var v = parseFloat(query.get(name));
+    return isFinite(v) && v >= min ? v : fallback;
+  }
+  var refreshS = seconds("refresh", 30, 1);
+  var holdS = seconds("hold", 60, 1);
+  var maxBackoffS = Math.min(60, refreshS * 8);
+
+  var S = {
+    started: false, playing: false, name: "", views: [], index: -1,
+    elapsed: 0, lastTick: Date.now(), paused: false, holdUntil: 0,
+    switching: false, quietChecks: 0, navStart: 0, sawRequest: false, durations: [], visits: [], rotations: 0,
+    version: null, lastOk: Date.now(), failures: 0, nextPoll: 0, polling: false,
+    offline: false, authLost: false, broken: false, heapBase: 0, pendingRedraw: false, bar: null, shown: {}
+  };
+
+  // ---- count the app's requests (Dash callbacks, layers) to know when a view is drawn ----------
+  var inflight = 0;
+  var lastActivity = 0;
+  var nativeFetch = window.fetch.bind(window);
+  function settle() { inflight = Math.max(0, inflight - 1); lastActivity = performance.now(); }
+  function failed() { // an app request met no server: check now instead of at the next interval
+    settle();
+    S.broken = true;
+    S.nextPoll = 0;
+  }
+  window.fetch = function (input, init) {
+    var own = init && init.bqwOwn;
+    if (!own) {
+      inflight += 1;
+      lastActivity = performance.now();
+      if (S.switching) S.sawRequest = true;
+    }
+    var p = nativeFetch(input, init);
+    if (!own) p.then(settle, failed);
+    return p;
+  };
+
+  function isWall() { return S.playing || !!document.querySelector(".shell.theme-wall"); }
+  function $(id) { return document.getElementById(id); }
+
+  // ---- navigation inside the app --------------------------------------------------------------
+  function withParams(url, extra) {
+    var u = new URL(url, window.location.origin);
+    if (S.playing) { u.searchParams.set("screen", "wall"); u.searchParams.set("play", S.name); }
+    Object.keys(extra || {}).forEach(function (k) { u.searchParams.set(k, extra[k]); });
+    return u.pathname + u.search;
+  }
+  function navigate(url) {
+    if (url === window.location.pathname + window.location.search) return false;
+    S.switching = true;
+    S.sawRequest = false;
+    S.navStart = performance.now();
+    document.documentElement.classList.add("wall-switching");
+    window.history.replaceState(null, "", url);
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.requestAnimationFrame(checkDrawn);
+    return true;
+  }
+  function mapsIdle() {
+    var plots = document.querySelectorAll(".shell-main .js-plotly-plot");
+    for (var i = 0; i < plots.length; i++) {
+      var full = plots[i]._fullLayout;
+      if (!full) return false;
+      var sub = full.map && full.map._subplot;
+      if (sub && sub.map && (!sub.map.loaded() || sub.map.isMoving())) return false;
+    }
+    return true;
+  }
+  function drawn() {
+    var t = performance.now();
+    if (t - S.navStart > MAX_SWITCH_MS) return true;
+    if (inflight > 0 || t - lastActivity < QUIET_MS) return false;
+    if (!S.sawRequest && t - S.navStart < 1000) return false; // the layout request has not gone yet
+    if (document.querySelector('.shell-main [data-dash-is-loading="true"]')) return false;
+    return mapsIdle();
+  }
+  function checkDrawn() {
+    if (!S.switching) return;
+    S.quietChecks = drawn() ? S.quietChecks + 1 : 0;
+    if (S.quietChecks < 2) { window.requestAnimationFrame(checkDrawn); return; }
+    S.switching = false;
+    document.documentElement.classList.remove("wall-switching");
+    S.durations.push(Math.round(performance.now() - S.navStart));
+    if (S.durations.length > LOG) S.durations.shift();
+    S.visits.push([S.index, window.location.pathname + window.location.search]);
+    if (S.visits.length > LOG) S.visits.shift();
+    S.rotations += 1;
+  }
+
+  // ---- the player -----------------------------------------------------------------------------
+  function viewKey(url) {
+    var u = new URL(url, window.location.origin);
+    ["screen", "play", "wv", "refresh", "hold"].forEach(function (k) { u.searchParams.delete(k); });
+    u.searchParams.sort();
+    return u.pathname + "?" + u.searchParams.toString();
+  }
+  function start() {
+    S.started = true;
+    var name = query.get("play") || "";
+    nativeFetch("/api/v1/playlist?name=" + encodeURIComponent(name), { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.json().then(function (body) { return [r.ok, body]; }); })
+      .then(function (res) {
+        if (!res[0] || !res[1].views || !res[1].views.length) { showBar("轮播无法播放：" + (res[1].error || "没有视图")); return; }
+        S.name = res[1].name;
+        S.views = res[1].views;
+        S.playing = true;
+        var here = viewKey(window.location.href);
+        var at = S.views.findIndex(function (v) { return viewKey(v.url) === here; });
+        if (at >= 0) { S.index = at; S.elapsed = 0; } else { go(0); }
+        render();
+      })
+      .catch(function () { S.started = false; }); // server away: tried again on a later tick
+  }
+  function go(i) {
+    var n = S.views.length;
+    S.index = ((i % n) + n) % n;
+    S.elapsed = 0;
+    S.pendingRedraw = false;
+    var url = withParams(S.views[S.index].url, S.version !== null ? { wv: String(S.version) } : null);
+    if (overBound()) { window.location.replace(url); return; } // the URL's play= resumes the playlist
+    navigate(url);
+    render();
+  }
+  // A fixed bound for days on end: should the JS heap ever pass 3× what it was after the first
+  // 20 views (and 300 MB), the next view is loaded afresh instead of inside the page. Not expected
+  // (bench_wall.py: DOM and listeners flat, heap +15 % over 200 views and levelling off).
+  function overBound() {
+    var mem = window.performance && window.performance.memory;
+    if (!mem) return false;
+    if (!S.heapBase && S.rotations >= 20) S.heapBase = mem.usedJSHeapSize;
+    return !!S.heapBase && mem.usedJSHeapSize > Math.max(3 * S.heapBase, 300e6);
+  }
+  function held(now) { return S.paused || now < S.holdUntil || S.offline || S.switching; }
+
+  function showBar(text) {
+    if (!S.bar) {
+      var bar = document.createElement("div");
+      bar.id = "wall-player";
+      bar.setAttribute("role", "status");
+      bar.innerHTML = '<div class="wall-player-fill"></div><span class="wall-player-text"></span>' +
+        '<span class="wall-player-state"></span>';
+      document.body.appendChild(bar);
+      S.bar = { root: bar, fill: bar.firstChild, text: bar.children[1], state: bar.children[2] };
+    }
+    if (text !== undefined) setText(S.bar.text, text);
+  }
+  function setText(el, text) { if (el && el.textContent !== text) el.textContent = text; }
+  function render() {
+    if (!S.playing) return;
+    showBar();
+    var n = S.views.length;
+    var next = S.views[(S.index + 1) % n];
+    setText(S.bar.text, S.name + " " + (S.index + 1) + "/" + n + " · 下一个：" + next.title);
+    var now = Date.now();
+    var state = "";
+    if (S.paused) state = "已暂停（空格继续）";
+    else if (now < S.holdUntil) state = "已暂停 · " + Math.ceil((S.holdUntil - now) / 1000) + " 秒后继续";
+    else if (S.offline) state = "等待连接恢复";
+    setText(S.bar.state, state);
+    var dwell = S.views[S.index].seconds * 1000;
+    var width = (Math.min(1, S.elapsed / dwell) * 100).toFixed(1) + "%";
+    if (S.bar.fill.style.width !== width) S.bar.fill.style.width = width;
+    S.bar.root.className = state ? "wall-player-held" : "";
+  }
+
+  // ---- refresh check --------------------------------------------------------------------------
+  function poll() {
+    S.polling = true;
+    getVersion(true)
+      .then(onVersion, onFailure)
+      .then(function () { S.polling = false; }, function () { S.polling = false; });
+  }
+  function getVersion(mayRelogin) {
+    return nativeFetch("/api/v1/version", { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (r.status === 401 && mayRelogin) return relogin().then(function () { return getVersion(false); });
+        if (r.status === 401) { S.authLost = true; throw new Error("auth"); }
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      });
+  }
+  function relogin() {
+    var token = window.localStorage.getItem(TOKEN_KEY);
+    if (!token) { S.authLost = true; return Promise.reject(new Error("auth")); }
+    return nativeFetch("/wall/session", { method: "POST", credentials: "same-origin", headers: { Authorization: "Bearer " + token } })
+      .then(function (r) { if (!r.ok) { S.authLost = true; throw new Error("auth"); } });
+  }
+  function onVersion(info) {
+    var now = Date.now();
+    S.lastOk = now;
+    S.failures = 0;
+    S.offline = false;
+    S.authLost = false;
+    S.nextPoll = now + refreshS * 1000;
+    var d = new Date(now);
+    setText($("wall-refreshed"), "刷新于 " + [d.getHours(), d.getMinutes(), d.getSeconds()]
+      .map(function (x) { return (x < 10 ? "0" : "") + x; }).join(":"));
+    if (S.version === null) { S.version = info.data_version; }
+    if (info.data_version !== S.version) {
+      S.version = info.data_version;
+      S.asOfLabel = info.as_of_label;
+      S.pendingRedraw = true;
+    }
+    if (S.broken && S.playing) { // a view was cut off by the outage: go on with the next one
+      S.broken = false;
+      go(S.index + 1);
+      return;
+    }
+    S.broken = false;
+    if (S.pendingRedraw) redraw();
+  }
+  function redraw() {
+    if (S.switching) return; // after the current switch, on the next tick
+    if (S.playing && held(Date.now())) return; // a held view is left as the leader has it
+    S.pendingRedraw = false;
+    setText($("wall-asof"), S.asOfLabel || "");
+    var url = S.playing ? S.views[S.index].url : window.location.pathname + window.location.search;
+    navigate(withParams(url, { wv: String(S.version) }));
+  }
+  function onFailure() {
+    var now = Date.now();
+    S.failures += 1;
+    S.offline = true;
+    S.nextPoll = now + Math.min(maxBackoffS, refreshS * Math.pow(2, S.failures - 1)) * 1000;
+  }
+  function since(ms) {
+    var s = Math.floor(ms / 1000);
+    if (s < 60) return s + " 秒";
+    if (s < 3600) return Math.floor(s / 60) + " 分 " + (s % 60) + " 秒";
+    return Math.floor(s / 3600) + " 小时 " + Math.floor((s % 3600) / 60) + " 分";
+  }
+  function badge(now) {
+    var el = $("wall-offline");
+    if (!el) return;
+    var lost = S.offline;
+    if (el.hidden === lost) el.hidden = !lost;
+    if (lost) setText(el, (S.authLost ? "登录失效" : "连接中断") + " · " + since(now - S.lastOk));
+  }
+
+  // ---- one clock for everything ---------------------------------------------------------------
+  function tick() {
+    var now = Date.now();
+    if (S.version === null) { // the version the page was built at (shell header): a first check can spot a change
+      var el = document.querySelector(".shell-asof[data-version]");
+      var v = el && parseInt(el.getAttribute("data-version"), 10);
+      if (isFinite(v)) S.version = v;
+    }
+    var wanted = query.get("play") !== null || window.location.pathname === "/screen";
+    // Start once Dash has drawn the shell (its locations listen for the player's navigation).
+    if (!S.started && wanted && document.querySelector(".shell-header")) start();
+    if (isWall()) {
+      if (!S.polling && now >= S.nextPoll) poll();
+      else if (S.pendingRedraw && !S.offline) redraw();
+      badge(now);
+    }
+    if (S.playing) {
+      if (!held(now)) S.elapsed += now - S.lastTick;
+      if (!S.switching && S.elapsed >= S.views[S.index].seconds * 1000) go(S.index + 1);
+      render();
+    }
+    S.lastTick = now;
+  }
+
+  function onKey(e) {
+    if (!S.playing || e.altKey || e.ctrlKey || e.metaKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var k = e.key;
+    if (k === " " || k === "Spacebar") { S.paused = !S.paused; S.holdUntil = 0; }
+    else if (k === "ArrowRight" || k === "PageDown") { S.holdUntil = 0; go(S.index + 1); }
+    else if (k === "ArrowLeft" || k === "PageUp") { S.holdUntil = 0; go(S.index - 1); }
+    else return;
+    e.preventDefault();
+    render();
+  }
+  function onPointer(e) {
+    if (!S.playing || (S.bar && S.bar.root.contains(e.target))) return;
+    S.holdUntil = Date.now() + holdS * 1000;
+    render();
+  }
+
+  window.setInterval(tick, TICK_MS);
+  document.addEventListener("keydown", onKey, true);
+  document.addEventListener("pointerdown", onPointer, true);
+
+  window.bqwWall = {
+    stats: function () {
+      return {
+        playing: S.playing, name: S.name, index: S.index, views: S.views.length, paused: S.paused,
+        held: S.playing && held(Date.now()), offline: S.offline, version: S.version,
+        rotations: S.rotations, durations: S.durations.slice(), visits: S.visits.slice()
+      };
+    },
+    next: function () { if (S.playing) go(S.index + 1); },
+    version: function () { return S.version; }
+  };
+})();
