@@ -27,7 +27,8 @@ def test_wal001_wall_token_opens_a_session_of_that_account(tiny_users):
     assert script.status_code == 200
     assert client.post("/wall/session", headers=_bearer(token)).status_code == 204
     with client.session_transaction() as sess:
-        assert sess["_user_id"] == wall.session_id  # the wall account, never the token's row id
+        session_user = users.user_for_session(sess["_user_id"])  # a server-side session of …
+        assert session_user.id == wall.id and session_user.username == "wall-a"  # … the wall account
     assert client.get("/api/v1/version").status_code == 200
     assert audit.recent(limit=1)[0].action == "wall_login"
 
