@@ -147,6 +147,15 @@ def _reporting(kind: str) -> Callable[..., Panel]:
 
     if kind == "reporting-trend":
         return reporting_panels.trend
+    tables = {
+        "reporting-rounds": reporting_panels.rounds,
+        "reporting-levels": reporting_panels.levels,
+        "reporting-staff": reporting_panels.staff,
+        "reporting-overdue": reporting_panels.overdue,
+        "reporting-burden": reporting_panels.burden,
+    }
+    if kind in tables:
+        return tables[kind]
     return lambda reg, month, scope, task=None: reporting_panels.children(kind, reg, month, scope, task)
 
 
@@ -164,4 +173,14 @@ EXTRA: dict[str, Callable[..., Panel]] = {
     "reporting-ranking": _reporting("reporting-ranking"),
     "reporting-map": _reporting("reporting-map"),
     "reporting-trend": _reporting("reporting-trend"),
+    **{
+        kind: _reporting(kind)
+        for kind in (
+            "reporting-rounds",
+            "reporting-levels",
+            "reporting-staff",
+            "reporting-overdue",
+            "reporting-burden",
+        )
+    },
 }

@@ -47,7 +47,7 @@ class Panel:
     as_of: str  # 数据截至 …（更新于 …）
     demo: bool
     schematic: bool
-    figure: dict
+    figure: dict | None  # None: a table panel, exported as data only (XLSX, CSV)
     table: Table
     size: tuple[int, int]
 

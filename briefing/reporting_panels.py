@@ -121,3 +121,167 @@ def trend(reg: Region, month: str, scope: Scope, task: str | None = None) -> Pan
         },
     }
     return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, rows, _notes(base)))
+
+
+def _tally_row(t: reporting.Tally) -> tuple:
+    return (t.expected, t.reported, t.on_time, t.overdue, _pct(t.completeness), _pct(t.timeliness))
+
+
+COUNT_COLUMNS = (
+    Column("应报", "个", "number", 0),
+    Column("已报", "个", "number", 0),
+    Column("按时", "个", "number", 0),
+    Column("逾期未报", "个", "number", 0),
+    Column("完整率", "%", "number", 1),
+    Column("及时率", "%", "number", 1),
+)
+
+
+def _table_panel(
+    kind: str, title: str, reg: Region, month: str, label: str, columns, rows, notes=()
+) -> Panel:
+    """A table-only panel (no chart: exports as XLSX and CSV only)."""
+    base = _base(kind, title, reg, None, month, label, unit="个", source=SOURCE, size=(0, 0))
+    table = Table(title, columns, rows, (*_notes(base), *notes))
+    return Panel(**base, schematic=False, figure=None, table=table)
+
+
+def rounds(reg: Region, month: str, scope: Scope, task: str | None = None) -> Panel:
+    """``reporting-rounds``: the page's 分任务报送情况 (every round due in the month)."""
+    today = reporting.reference_date()
+    data = [
+        (r.task.name, fmt_period(r.period), r.due_date.isoformat(), *_tally_row(r.tally))
+        for r in reporting.round_tallies(reg.code, month, scope, today)
+    ]
+    columns = (Column("报表任务"), Column("报告期"), Column("截止日期"), *COUNT_COLUMNS)
+    title = f"{reg.name}分任务报送情况"
+    return _table_panel("reporting-rounds", title, reg, month, f"{fmt_period(month)}报告期", columns, data)
+
+
+def levels(reg: Region, month: str, scope: Scope, task: str | None = None) -> Panel:
+    """``reporting-levels``: the page's 分层级报送情况 for one task or all."""
+    today = reporting.reference_date()
+    data = [(t.name, *_tally_row(t)) for t in reporting.level_tallies(reg.code, month, scope, task, today)]
+    title = f"{reg.name}分层级报送情况（{_task_name(task)}）"
+    columns = (Column("填报层级"), *COUNT_COLUMNS)
+    return _table_panel("reporting-levels", title, reg, month, f"{fmt_period(month)}报告期", columns, data)
+
+
+def staff(reg: Region, month: str, scope: Scope, task: str | None = None) -> Panel:
+    """``reporting-staff``: 填报员与管理员 by level (units, units with a filer, filers, admins)."""
+    data = [
+        (s.level_name, s.units, s.units_with_filer, s.filers, s.admins)
+        for s in reporting.staff_by_level(reg.code, scope)
+    ]
+    columns = (
+        Column("层级"),
+        Column("单位", "个", "number", 0),
+        Column("有填报员的单位", "个", "number", 0),
+        Column("填报员", "人", "number", 0),
+        Column("管理员", "人", "number", 0),
+    )
+    title = f"{reg.name}填报员与管理员"
+    return _table_panel(
+        "reporting-staff", title, reg, month, f"在岗人员（截至 {reporting.reference_date()}）", columns, data
+    )
+
+
+def _reveal_phones() -> bool:
+    """Full phone numbers only for a request by a leader or admin; masked everywhere else."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return False
+    from web.auth import can_see_phones
+
+    return can_see_phones()
+
+
+def overdue(reg: Region, month: str, scope: Scope, task: str | None = None) -> Panel:
+    """``reporting-overdue``: every overdue unit (not only the 200 the page lists), with its
+    contact; phones masked unless the caller may see them, as on the page."""
+    from data_access.regions import LEVEL_NAMES
+
+    units = reporting.overdue_units(
+        reg.code, month, scope, task, reporting.reference_date(), _reveal_phones()
+    )
+    data = [
+        (
+            u.code,
+            u.name,
+            LEVEL_NAMES.get(u.level, ""),
+            u.task_name,
+            fmt_period(u.period),
+            u.due_date.isoformat(),
+            u.days_overdue,
+            u.contact_name,
+            u.contact_role,
+            u.phone,
+        )
+        for u in units
+    ]
+    columns = (
+        Column("单位代码"),
+        Column("单位"),
+        Column("层级"),
+        Column("报表任务"),
+        Column("报告期"),
+        Column("截止日期"),
+        Column("已逾期", "天", "number", 0),
+        Column("联系人"),
+        Column("职务"),
+        Column("电话"),
+    )
+    title = f"{reg.name}逾期未报单位（{_task_name(task)}）"
+    note = (f"共 {len(units):,} 个单位逾期未报",)
+    return _table_panel(
+        "reporting-overdue", title, reg, month, f"{fmt_period(month)}报告期", columns, data, note
+    )
+
+
+def burden(reg: Region, month: str, scope: Scope, task: str | None = None) -> Panel:
+    """``reporting-burden``: forms per town and per village each month (份/个), all tasks."""
+    from data_access.regions import LEVEL_NAMES
+
+    points = reporting.burden_trend(reg.code, scope, end=month)
+    months = sorted({b.month for b in points})
+    label = f"{fmt_period(months[0])}—{fmt_period(months[-1])}" if months else fmt_period(month)
+    title = f"{reg.name}基层单位每月应报表数（全部报表任务）"
+    base = _base(
+        "reporting-burden", title, reg, None, month, label, unit="份/个", source=SOURCE, size=(1100, 560)
+    )
+    columns = (
+        Column("报告期"),
+        Column("层级"),
+        Column("应报表数", "份", "number", 0),
+        Column("单位数", "个", "number", 0),
+        Column("每单位应报表数", "份/个", "number", 2),
+    )
+    rows = [(fmt_period(b.month), LEVEL_NAMES.get(b.level, ""), b.forms, b.units, b.per_unit) for b in points]
+    data = []
+    for level, colour in ((4, "#1f5f8b"), (5, "#5a9e6f")):
+        series = [b for b in points if b.level == level]
+        if series:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": LEVEL_NAMES[level],
+                    "x": [fmt_period(b.month) for b in series],
+                    "y": [None if b.per_unit is None else round(b.per_unit, 2) for b in series],
+                    "line": {"color": colour, "width": 2.5},
+                }
+            )
+    figure = {
+        "data": data,
+        "layout": {
+            "font": {"family": FONT, "size": 13, "color": "#1d2733"},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "yaxis": {"title": {"text": "份/个"}, "gridcolor": "#e3e8ee", "rangemode": "tozero"},
+            "xaxis": {"showgrid": False, "nticks": 6},
+            "legend": {"orientation": "h", "x": 0, "y": 1.12},
+            "margin": {"l": 56, "r": 16, "t": 28, "b": 36},
+        },
+    }
+    return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, rows, _notes(base)))

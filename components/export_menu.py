@@ -50,10 +50,12 @@ def export_menu(
     element_id: str | None = None,
     images: bool | None = None,
     task: str | None = None,
+    data_only: bool = False,
 ) -> html.Details:
     """The 导出 menu of one panel: PNG (2×), SVG, Excel and CSV of its data. Without a renderer
-    (``images`` False; None: ask ``briefing.renderer``) the image entries give way to a note."""
-    images = _renderer_ok() if images is None else images
+    (``images`` False; None: ask ``briefing.renderer``) the image entries give way to a note.
+    ``data_only`` (tables and lists): Excel and CSV only, no note."""
+    images = False if data_only else (_renderer_ok() if images is None else images)
     links: list = [
         html.A(
             label,
@@ -65,7 +67,7 @@ def export_menu(
         for fmt, label in PANEL_FORMATS
         if images or fmt not in IMAGE_FORMATS
     ]
-    if not images:
+    if not images and not data_only:
         links.append(html.Div(NO_RENDERER, className="export-hint"))
     attrs = {"id": element_id} if element_id else {}
     return html.Details(

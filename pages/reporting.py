@@ -135,6 +135,10 @@ def build_body(place: Region, month: str, task: str | None, scope: Scope) -> htm
     where = f"{place.name} · {task_name} · {period}报告期 · 截至 {today}"
     crumbs = [(r.name, page_href(r.code, month, task)) for r in regions.breadcrumb(place.code, scope)]
     parent = crumbs[-2][1] if len(crumbs) > 1 else None
+
+    def menu(kind: str, data_only: bool = False) -> html.Details:
+        return export_menu(kind, place.code, None, month, task=task, data_only=data_only)
+
     return html.Div(
         [
             html.Div(
@@ -145,19 +149,27 @@ def build_body(place: Region, month: str, task: str | None, scope: Scope) -> htm
                 className="page-head",
             ),
             _kpis(total, period),
-            _panel("分任务报送情况（单位：个）", where, _rounds_table(place, month, scope, today), ROUNDS),
+            _panel(
+                "分任务报送情况（单位：个）",
+                where,
+                _rounds_table(place, month, scope, today),
+                ROUNDS,
+                export=menu("reporting-rounds", data_only=True),
+            ),
             _two(
                 _panel(
                     "分层级报送情况（单位：个）",
                     where,
                     _levels_table(place, month, task, scope, today),
                     LEVELS,
+                    export=menu("reporting-levels", data_only=True),
                 ),
                 _panel(
                     "填报员与管理员（单位：个、人）",
                     f"{place.name} · 在岗人员 · 截至 {today}",
                     _staff_table(place, scope),
                     STAFF,
+                    export=menu("reporting-staff", data_only=True),
                 ),
             ),
             _panel(
@@ -165,22 +177,29 @@ def build_body(place: Region, month: str, task: str | None, scope: Scope) -> htm
                 where + " · 点击名称下钻",
                 _children_table(place, month, task, scope, today),
                 CHILDREN,
-                export=export_menu("reporting-ranking", place.code, None, month, task=task),
+                export=menu("reporting-ranking"),
             ),
             _two(
                 _panel(
                     "报送完整率与及时率趋势（%）",
                     f"{place.name} · {task_name} · 截至{period}的 12 个报告期",
                     _graph(TREND, trend_figure(reporting.trend(place.code, scope, task, today, end=month))),
-                    export=export_menu("reporting-trend", place.code, None, month, task=task),
+                    export=menu("reporting-trend"),
                 ),
                 _panel(
                     "基层单位每月应报表数（份/个）",
                     f"{place.name} · 全部报表任务 · 截至{period}的 12 个报告期",
                     _graph(BURDEN, burden_figure(reporting.burden_trend(place.code, scope, end=month))),
+                    export=menu("reporting-burden"),
                 ),
             ),
-            _panel("逾期未报单位", where, _overdue(place, month, task, scope, today), OVERDUE),
+            _panel(
+                "逾期未报单位",
+                where,
+                _overdue(place, month, task, scope, today),
+                OVERDUE,
+                export=menu("reporting-overdue", data_only=True),
+            ),
         ],
         className="page",
     )

@@ -9,7 +9,9 @@ guard in ``web.auth``). Errors: 400 bad parameter, 403 outside the scope, 404 un
 
 - ``GET /export/panel?kind=map|ranking|trend&region=&indicator=&period=YYYY-MM&format=png|svg|xlsx|csv``
   (also ``kind=govnet|sharing-month|sharing-dept|cameras`` of 数字底座, ``kiosks`` of 政务服务 and
-  ``kind=reporting-ranking|reporting-map|reporting-trend[&task=]`` of 填表报数, without indicator)
+  ``kind=reporting-ranking|reporting-map|reporting-trend|reporting-burden[&task=]`` of 填表报数, without indicator;
+  table panels export data only, xlsx or csv, 400 for an image: ``reporting-rounds|reporting-levels|
+  reporting-staff|reporting-overdue`` (phones masked unless the caller may see them))
 - ``GET /export/briefing?page=overview|economy|services|reporting|infrastructure|map&region=&period=&format=pptx|pdf[&indicator=]``
 """
 
@@ -80,6 +82,8 @@ def panel_export() -> Response:
         current_scope(),
         task=_arg("task", "报表任务代码", required=False),
     )
+    if fmt not in TABLE_FORMATS and panel.figure is None:
+        raise InvalidInput(f"“{panel.title}”是表格，只能导出数据（xlsx 或 csv）")
     if fmt in TABLE_FORMATS:
         body, mimetype = table_bytes(panel.table, fmt), TABLE_MIME[fmt]
     else:

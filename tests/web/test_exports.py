@@ -272,3 +272,99 @@ def test_exw010_reporting_briefing_and_panels(clients):
     assert reporting.tasks()[0].name in title  # the task shown on the page, not all tasks
     trend = staff.get(f"/export/panel?kind=reporting-trend&region=440882&period={MONTH}&format=xlsx")
     assert trend.status_code == 200
+
+
+def _xlsx_rows(response) -> list[list]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [[c.value for c in row] for row in load_workbook(io.BytesIO(response.data)).active.iter_rows()]
+
+
+def test_exw011_reporting_tables_equal_the_page_and_are_data_only(clients):
+    from data_access import reporting
+    from data_access.scope import Scope
+
+    staff = clients["staff"]
+    scope, today = Scope.of("440882"), reporting.reference_date()
+    url = f"/export/panel?region=440882&period={MONTH}&kind="
+    rounds = _xlsx_rows(staff.get(url + "reporting-rounds&format=xlsx"))
+    assert rounds[1][:4] == ["报表任务", "报告期", "截止日期", "应报（个）"]
+    expected = reporting.round_tallies("440882", MONTH, scope, today)
+    body = rounds[2 : 2 + len(expected)]
+    assert [(r[0], r[3], r[4], r[6]) for r in body] == [
+        (t.task.name, t.tally.expected, t.tally.reported, t.tally.overdue) for t in expected
+    ]
+    task = reporting.tasks()[0].code
+    levels = _xlsx_rows(staff.get(url + f"reporting-levels&task={task}&format=xlsx"))
+    tallies = reporting.level_tallies("440882", MONTH, scope, task, today)
+    got = {r[0]: (r[1], r[2], r[5]) for r in levels[2 : 2 + len(tallies)]}
+    assert got == {
+        t.name: (t.expected, t.reported, pytest.approx(round(t.completeness * 100, 1))) for t in tallies
+    }
+    assert reporting.tasks()[0].name in levels[0][0]
+    people = _xlsx_rows(staff.get(url + "reporting-staff&format=xlsx"))
+    levels_staff = reporting.staff_by_level("440882", scope)
+    assert [r[:5] for r in people[2 : 2 + len(levels_staff)]] == [
+        [s.level_name, s.units, s.units_with_filer, s.filers, s.admins] for s in levels_staff
+    ]
+    for kind in ("reporting-rounds", "reporting-levels", "reporting-staff", "reporting-overdue"):
+        assert staff.get(url + f"{kind}&format=png").status_code == 400  # a table: data only
+        out = staff.get(f"/export/panel?kind={kind}&region=440881&period={MONTH}&format=csv")
+        assert out.status_code == 403
+    text = "\n".join(
+        str(v) for rows in (rounds, levels, people) for row in rows for v in row if v is not None
+    )
+    for name in OTHER_COUNTIES:
+        assert name not in text
+
+
+def test_exw012_reporting_burden_chart_exports_image_and_figures(clients):
+    from data_access import reporting
+    from data_access.scope import Scope
+
+    staff = clients["staff"]
+    url = f"/export/panel?kind=reporting-burden&region=440882&period={MONTH}&format="
+    rows = _xlsx_rows(staff.get(url + "xlsx"))
+    assert rows[1] == ["报告期", "层级", "应报表数（份）", "单位数（个）", "每单位应报表数（份/个）"]
+    burden = reporting.burden_trend("440882", Scope.of("440882"), end=MONTH)
+    body = rows[2 : 2 + len(burden)]
+    assert [(r[2], r[3]) for r in body] == [(b.forms, b.units) for b in burden]
+    for r, b in zip(body, burden, strict=True):
+        assert r[4] == pytest.approx(round(b.per_unit, 2))
+    png = staff.get(url + "png")
+    assert png.status_code == 200 and png.data[:4] == b"\x89PNG"
+    assert staff.get(url.replace("440882", "440881") + "png").status_code == 403
+
+
+def test_exw013_overdue_units_masked_for_staff_full_for_leader_neutralised(clients, monkeypatch):
+    import dataclasses
+    import re
+
+    from data_access import reporting
+    from data_access.scope import Scope
+
+    scope, today = Scope.of("440882"), reporting.reference_date()
+    month = next(
+        m for m in reporting.report_months(scope) if reporting.overdue_units("440882", m, scope, None, today)
+    )
+    url = f"/export/panel?kind=reporting-overdue&region=440882&period={month}&format="
+    staff_rows = _xlsx_rows(clients["staff"].get(url + "xlsx"))
+    assert staff_rows[1][-1] == "电话" and staff_rows[1][6] == "已逾期（天）"
+    units = reporting.overdue_units("440882", month, scope, None, today)
+    body = staff_rows[2 : 2 + len(units)]  # every unit, not only the page's first 200
+    assert not staff_rows[2 + len(units)][0] or not str(staff_rows[2 + len(units)][0]).isdigit()
+    assert [r[0] for r in body] == [u.code for u in units]
+    assert [r[6] for r in body] == [u.days_overdue for u in units]
+    phones = [r[-1] for r in body if r[-1]]
+    assert phones and all("****" in p for p in phones)  # masked for staff, as on the page
+    leader_rows = _xlsx_rows(clients["leader"].get(url + "xlsx"))
+    full = [r[-1] for r in leader_rows[2:] if r[-1] and re.fullmatch(r"1\d{10}", str(r[-1]))]
+    assert full  # leaders see whole numbers
+    real = reporting.overdue_units
+
+    def hostile(*args, **kwargs):
+        found = real(*args, **kwargs)
+        return [dataclasses.replace(found[0], name="=HYPERLINK(1)", contact_name="@SUM(A1)"), *found[1:]]
+
+    monkeypatch.setattr(reporting, "overdue_units", hostile)
+    csv_text = clients["staff"].get(url + "csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in csv_text and "'@SUM(A1)" in csv_text
