@@ -112,6 +112,76 @@ def cameras(reg: Region, month: str, scope: Scope) -> Panel:
     return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, data, _notes(base)))
 
 
+def camera_map(reg: Region, month: str, scope: Scope) -> Panel:
+    """``camera-map``: the children coloured by camera online rate with every camera a point
+    (blue online, red offline), as 数字底座's 视频点位分布; its data is every point."""
+    from components.theme_charts import OFFLINE_COLOUR, ONLINE_COLOUR
+    from data_access.infrastructure import camera_points
+    from geo.prepare import get_layer
+
+    from .mapfig import _merc, static_map
+
+    _, kids = video_by_region(reg.code, scope)
+    points = camera_points(reg.code, scope)
+    names = {k.code: k.name for k in kids}
+    title = f"{reg.name}视频点位分布与在线率"
+    base = _base("camera-map", title, reg, None, month, "当前", unit="%", source=SERVICES, size=(1000, 760))
+    layer = get_layer(reg.code)
+    figure = static_map(
+        layer.body,
+        layer.overlay,
+        {k.code: k.online_rate for k in kids},
+        unit="%",
+        decimals=1,
+        schematic=layer.schematic,
+    )
+    for online, name, colour in ((True, "在线点位", ONLINE_COLOUR), (False, "离线点位", OFFLINE_COLOUR)):
+        xy = [_merc(p.lon, p.lat) for p in points if p.online == online]
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": f"{name}（{len(xy):,} 个）",
+                "x": [x for x, _ in xy],
+                "y": [y for _, y in xy],
+                "marker": {"size": 4 if online else 6, "color": colour, "opacity": 0.85},
+                "hoverinfo": "skip",
+                "showlegend": True,
+            }
+        )
+    figure["layout"]["showlegend"] = True
+    from data_access.regions import region_index
+
+    index = region_index()  # the points are all in the region's subtree, read under the scope
+    where = {c: index.by_code[c].name for c in {p.region_code for p in points} if c in index.by_code}
+    columns = [
+        Column("点位编号"),
+        Column("地区代码"),
+        Column("地区"),
+        Column("位置"),
+        Column("经度", "°", "number", 6),
+        Column("纬度", "°", "number", 6),
+        Column("在线"),
+        Column("接入省平台"),
+    ]
+    rows = [
+        (
+            p.camera_id,
+            p.region_code,
+            where.get(p.region_code, names.get(p.region_code, "")),
+            p.location,
+            p.lon,
+            p.lat,
+            "在线" if p.online else "离线",
+            "已接入" if p.connected else "未接入",
+        )
+        for p in points
+    ]
+    online = sum(1 for p in points if p.online)
+    notes = (*_notes(base), f"有坐标的视频点位 {len(points):,} 个，其中在线 {online:,} 个")
+    return Panel(**base, schematic=layer.schematic, figure=figure, table=Table(title, columns, rows, notes))
+
+
 def kiosks(reg: Region, month: str, scope: Scope) -> Panel:
     """政务服务: every village of the region coloured by its 粤智助 kiosks (0 = not covered)."""
     from data_access.regions import get_region
@@ -170,6 +240,7 @@ EXTRA: dict[str, Callable[..., Panel]] = {
     ),
     "cameras": lambda reg, month, scope, task=None: cameras(reg, month, scope),
     "kiosks": lambda reg, month, scope, task=None: kiosks(reg, month, scope),
+    "camera-map": lambda reg, month, scope, task=None: camera_map(reg, month, scope),
     "reporting-ranking": _reporting("reporting-ranking"),
     "reporting-map": _reporting("reporting-map"),
     "reporting-trend": _reporting("reporting-trend"),

@@ -227,6 +227,7 @@ def _video_map(ctx: PageContext) -> html.Section:
         "当前",
         SERVICES,
         body,
+        export=export_menu("camera-map", short_code(ctx.region.code), None, ctx.month) if kids else None,
         wide=True,
         id="infrastructure-video-map",
     )

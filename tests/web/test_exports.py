@@ -368,3 +368,32 @@ def test_exw013_overdue_units_masked_for_staff_full_for_leader_neutralised(clien
     monkeypatch.setattr(reporting, "overdue_units", hostile)
     csv_text = clients["staff"].get(url + "csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in csv_text and "'@SUM(A1)" in csv_text
+
+
+def test_exw014_camera_map_exports_every_point_in_scope(clients, monkeypatch):
+    import csv
+    import dataclasses
+
+    from data_access import infrastructure
+    from data_access.scope import Scope
+
+    staff = clients["staff"]
+    url = f"/export/panel?kind=camera-map&region=440882&period={MONTH}&format="
+    rows = list(csv.reader(io.StringIO(staff.get(url + "csv").data.decode("utf-8-sig"))))
+    assert rows[0] == ["点位编号", "地区代码", "地区", "位置", "经度（°）", "纬度（°）", "在线", "接入省平台"]
+    points = infrastructure.camera_points("440882", Scope.of("440882"))
+    body = rows[1 : 1 + len(points)]
+    assert [r[0] for r in body] == [p.camera_id for p in points]  # every point the page's map draws
+    assert [r[6] == "在线" for r in body] == [p.online for p in points]
+    assert all(r[1].startswith("440882") and len(r[1]) == 12 for r in body)
+    png = staff.get(url + "png")
+    assert png.status_code == 200 and Image.open(io.BytesIO(png.data)).size == (2000, 1520)
+    assert staff.get(url.replace("440882", "440881") + "xlsx").status_code == 403
+    real = infrastructure.camera_points
+    monkeypatch.setattr(
+        infrastructure,
+        "camera_points",
+        lambda *a: [dataclasses.replace(real(*a)[0], location="-2+3 路口"), *real(*a)[1:]],
+    )
+    text = staff.get(url + "csv").data.decode("utf-8-sig")
+    assert "'-2+3 路口" in text
