@@ -229,6 +229,12 @@ def _reporting(kind: str) -> Callable[..., Panel]:
     return lambda reg, month, scope, task=None: reporting_panels.children(kind, reg, month, scope, task)
 
 
+def _governance(name: str) -> Callable[..., Panel]:
+    from . import governance_panels
+
+    return getattr(governance_panels, name)
+
+
 # kind → builder(region, month, scope, task=None); ``task`` matters to 填表报数's panels only.
 EXTRA: dict[str, Callable[..., Panel]] = {
     "govnet": lambda reg, month, scope, task=None: govnet(reg, month, scope),
@@ -240,6 +246,9 @@ EXTRA: dict[str, Callable[..., Panel]] = {
     ),
     "cameras": lambda reg, month, scope, task=None: cameras(reg, month, scope),
     "kiosks": lambda reg, month, scope, task=None: kiosks(reg, month, scope),
+    "governance-outcomes": lambda reg, month, scope, task=None: _governance("outcomes")(reg, month, scope),
+    "governance-types": lambda reg, month, scope, task=None: _governance("types")(reg, month, scope),
+    "governance-overdue": lambda reg, month, scope, task=None: _governance("overdue")(reg, month, scope),
     "camera-map": lambda reg, month, scope, task=None: camera_map(reg, month, scope),
     "reporting-ranking": _reporting("reporting-ranking"),
     "reporting-map": _reporting("reporting-map"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components.export_menu import export_menu
 from components.format import fmt_period
 from components.governance import outcome_bars, overdue_table, type_bars
 from data_access.codes import short_code
@@ -77,6 +78,10 @@ def _page(ctx: PageContext, indicator: str | None) -> html.Div:
     )
 
 
+def _menu(kind: str, ctx: PageContext, data_only: bool = False) -> html.Details:
+    return export_menu(kind, short_code(ctx.region.code), None, ctx.month, data_only=data_only)
+
+
 def _outcomes(ctx: PageContext) -> html.Section:
     rows = outcome_breakdown(ctx.region.code, ctx.month, ctx.scope)
     return chart_panel(
@@ -85,6 +90,7 @@ def _outcomes(ctx: PageContext) -> html.Section:
         fmt_period(ctx.month),
         SOURCE,
         graph(outcome_bars(rows), height=330),
+        export=_menu("governance-outcomes", ctx),
         id="governance-outcomes",
     )
 
@@ -103,6 +109,7 @@ def _types(ctx: PageContext) -> html.Section:
         fmt_period(ctx.month),
         SOURCE,
         html.Div([lead, graph(type_bars(rows), height=300)]),
+        export=_menu("governance-types", ctx),
         id="governance-types",
     )
 
@@ -134,5 +141,6 @@ def _overdue(ctx: PageContext) -> html.Section:
         SOURCE,
         body,
         wide=True,
+        export=_menu("governance-overdue", ctx, data_only=True),
         id="governance-overdue",
     )

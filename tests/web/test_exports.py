@@ -397,3 +397,49 @@ def test_exw014_camera_map_exports_every_point_in_scope(clients, monkeypatch):
     )
     text = staff.get(url + "csv").data.decode("utf-8-sig")
     assert "'-2+3 路口" in text
+
+
+def test_exw015_governance_panels_equal_the_page(clients, monkeypatch):
+    import dataclasses
+    import re
+
+    from data_access import governance, reporting
+    from data_access.scope import Scope
+
+    staff, scope = clients["staff"], Scope.of("440882")
+    url = f"/export/panel?region=440882&period={MONTH}&kind="
+    types = _xlsx_rows(staff.get(url + "governance-types&format=xlsx"))
+    assert types[1] == ["类型代码", "类型", "受理（件）", "已化解（件）"]
+    expected = governance.type_breakdown("440882", MONTH, scope)
+    assert [tuple(r[:4]) for r in types[2 : 2 + len(expected)]] == [
+        (t.code, t.name, t.received, t.resolved) for t in expected
+    ]
+    outcomes = _xlsx_rows(staff.get(url + "governance-outcomes&format=xlsx"))
+    rows = governance.outcome_breakdown("440882", MONTH, scope)
+    got = outcomes[2 : 2 + len(rows)]
+    assert [(r[0], r[1]) for r in got] == [(o.name, o.count) for o in rows]
+    assert sum(r[2] for r in got) == pytest.approx(100, abs=0.5)  # shares of one total
+    for kind in ("governance-types", "governance-outcomes"):
+        png = staff.get(url + f"{kind}&format=png")
+        assert png.status_code == 200 and png.data[:4] == b"\x89PNG"
+    today = reporting.reference_date()
+    cases = governance.overdue_cases("440882", scope, today)
+    assert cases
+    listed = _xlsx_rows(staff.get(url + "governance-overdue&format=xlsx"))
+    body = listed[2 : 2 + len(cases)]
+    assert [r[0] for r in body] == [c.case_id for c in cases]  # all, not only the page's 100
+    assert all(str(r[1]).startswith("440882") for r in body)
+    assert all("****" in r[-1] for r in body if r[-1])  # masked for staff
+    leader = _xlsx_rows(clients["leader"].get(url + "governance-overdue&format=xlsx"))
+    assert any(r[-1] and re.fullmatch(r"1\d{10}", str(r[-1])) for r in leader[2:])
+    assert staff.get(url + "governance-overdue&format=svg").status_code == 400
+    for kind in ("governance-types", "governance-outcomes", "governance-overdue"):
+        out = staff.get(f"/export/panel?kind={kind}&region=440881&period={MONTH}&format=csv")
+        assert out.status_code == 403
+    real = governance.overdue_cases
+    monkeypatch.setattr(
+        governance,
+        "overdue_cases",
+        lambda *a, **k: [dataclasses.replace(real(*a, **k)[0], contact_name="+CMD|x"), *real(*a, **k)[1:]],
+    )
+    assert "'+CMD|x" in staff.get(url + "governance-overdue&format=csv").data.decode("utf-8-sig")
