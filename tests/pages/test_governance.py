@@ -57,8 +57,13 @@ def test_gpg002_ranking_and_overdue_towns_link_to_the_map(app):
     assert [getattr(r, "data-code") for r in by_class(ranking, "ranking-row")] == towns
     assert all(h.startswith("/map?region=440882") for h in links(ranking))
     table = by_id(root, "governance-overdue")
-    maps = [h for h in links(table) if not h.startswith("tel:")]
+    maps = [h for h in links(table) if not h.startswith(("tel:", "/export/"))]
     assert maps and all(h.startswith("/map?region=440882") for h in maps)
+    exports = [h for h in links(table) if h.startswith("/export/panel?kind=governance-overdue")]
+    assert [h.rsplit("format=", 1)[1] for h in exports] == ["xlsx", "csv"]  # a list: data only
+    for panel in ("governance-types", "governance-outcomes"):
+        formats = [h.rsplit("format=", 1)[1] for h in links(by_id(root, panel)) if h.startswith("/export/")]
+        assert formats[-2:] == ["xlsx", "csv"] and f"kind={panel}" in links(by_id(root, panel))[0]
 
 
 def test_gpg003_a_village_page_and_a_region_outside_the_scope(app):
