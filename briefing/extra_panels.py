@@ -182,6 +182,21 @@ def camera_map(reg: Region, month: str, scope: Scope) -> Panel:
     return Panel(**base, schematic=layer.schematic, figure=figure, table=Table(title, columns, rows, notes))
 
 
+def attention(reg: Region, month: str, scope: Scope) -> Panel:
+    """``attention``: the overview's 需关注 list (the page's own items), a list: data only."""
+    from components.attention import TAGS
+    from pages._views import attention_items
+
+    items = attention_items(reg.code, month, scope)
+    title = f"{reg.name}需关注事项"
+    base = _base(
+        "attention", title, reg, None, month, fmt_period(month), source="各指标牵头部门", size=(0, 0)
+    )
+    columns = [Column("序号", "", "number", 0), Column("类别"), Column("内容")]
+    rows = [(i, TAGS.get(item.kind, item.kind), item.text) for i, item in enumerate(items, start=1)]
+    return Panel(**base, schematic=False, figure=None, table=Table(title, columns, rows, _notes(base)))
+
+
 def kiosks(reg: Region, month: str, scope: Scope) -> Panel:
     """政务服务: every village of the region coloured by its 粤智助 kiosks (0 = not covered)."""
     from data_access.regions import get_region
@@ -249,6 +264,7 @@ EXTRA: dict[str, Callable[..., Panel]] = {
     "governance-outcomes": lambda reg, month, scope, task=None: _governance("outcomes")(reg, month, scope),
     "governance-types": lambda reg, month, scope, task=None: _governance("types")(reg, month, scope),
     "governance-overdue": lambda reg, month, scope, task=None: _governance("overdue")(reg, month, scope),
+    "attention": lambda reg, month, scope, task=None: attention(reg, month, scope),
     "camera-map": lambda reg, month, scope, task=None: camera_map(reg, month, scope),
     "reporting-ranking": _reporting("reporting-ranking"),
     "reporting-map": _reporting("reporting-map"),

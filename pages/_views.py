@@ -6,13 +6,16 @@ Each takes plain arguments (codes, a month, the scope from ``web.scope.current_s
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from components.attention import AttentionItem, target_item, worst_first
 from components.choropleth import map_figure
-from components.format import fmt_value
+from components.format import fmt_completeness, fmt_value
 from components.trend import trend_figure
 from data_access import store, values
 from data_access.errors import CockpitError
+from data_access.headlines import headline
 from data_access.indicators import Indicator, get_indicator, list_indicators
 from data_access.periods import month_range, parse_period, period_for
 from data_access.regions import Region
@@ -142,3 +145,46 @@ def indicator_or_default(code: str | None, level: int, *, deepest: bool = True) 
         return max(below, key=lambda i: (i.lowest_level, -heads.index(i)))
     every = list_indicators()
     return next((i for i in every if i.lowest_level > level), (heads or every)[0])
+
+
+COMPLETENESS_ALERT = 0.9  # flag a county whose units reported less than this share
+ATTENTION_LIMIT = 8
+
+
+def attention_items(region: str, month: str, scope: Scope) -> list[AttentionItem]:
+    """Headline indicators behind their annual target (worst first), then children with low
+    completeness. Amounts are judged against 时间进度, rates against the target level, as on the
+    KPI cards (``components.attention.target_item``)."""
+    behind = []
+    for ind in headline_indicators():
+        h = headline(ind.code, region, month, scope)  # memoized: the KPI cards' own figures
+        item = target_item(
+            name=h.name,
+            unit=h.unit,
+            decimals=h.decimals,
+            direction=h.direction,
+            progress=h.progress,
+            href=map_href(region, ind.code),
+        )
+        if item is not None:
+            behind.append(item)
+    totals: dict[str, list[Any]] = {}
+    for ind in headline_indicators():
+        try:
+            _, kids = values.children_values(ind.code, region, period_for(ind.frequency, month), scope)
+        except CockpitError:  # not collected below this level
+            continue
+        for kid in kids:
+            entry = totals.setdefault(kid.code, [kid.name, 0, 0, ind.code])
+            entry[1] += kid.reported
+            entry[2] += kid.expected
+    low = sorted(
+        (reported / expected, code, name, reported, expected, ind_code)
+        for code, (name, reported, expected, ind_code) in totals.items()
+        if expected and reported / expected < COMPLETENESS_ALERT
+    )
+    lagging = [
+        AttentionItem("reporting", f"{name}：{fmt_completeness(r, e)}（{share:.0%}）", map_href(code, ind))
+        for share, code, name, r, e, ind in low
+    ]
+    return (worst_first(behind) + lagging)[:ATTENTION_LIMIT]

@@ -11,9 +11,9 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from components.attention import AttentionItem, attention_list, target_item, worst_first
+from components.attention import attention_list
 from components.export_menu import briefing_menu, export_menu
-from components.format import fmt_completeness, fmt_period
+from components.format import fmt_period
 from components.kpi import headline_card, kpi_row
 from components.notices import demo_banner, error_notice, info_notice, source_note
 from components.pickers import indicator_picker
@@ -27,53 +27,10 @@ from data_access.regions import get_region
 from data_access.scope import Scope
 from pages import _ids as ids
 from pages import _views as views
+from pages._views import ATTENTION_LIMIT, COMPLETENESS_ALERT, attention_items  # noqa: F401 - the page's names
 from web.scope import current_scope
 
 dash.register_page(__name__, path="/", name="总览", title="总览 · 百千万工程驾驶舱", order=0)
-
-COMPLETENESS_ALERT = 0.9  # flag a county whose units reported less than this share
-ATTENTION_LIMIT = 8
-
-
-def attention_items(region: str, month: str, scope: Scope) -> list[AttentionItem]:
-    """Headline indicators behind their annual target (worst first), then children with low
-    completeness. Amounts are judged against 时间进度, rates against the target level, as on the
-    KPI cards (``components.attention.target_item``)."""
-    behind = []
-    for ind in views.headline_indicators():
-        h = headline(ind.code, region, month, scope)  # memoized: the KPI cards' own figures
-        item = target_item(
-            name=h.name,
-            unit=h.unit,
-            decimals=h.decimals,
-            direction=h.direction,
-            progress=h.progress,
-            href=views.map_href(region, ind.code),
-        )
-        if item is not None:
-            behind.append(item)
-    totals: dict[str, list[Any]] = {}
-    for ind in views.headline_indicators():
-        try:
-            _, kids = values.children_values(ind.code, region, period_for(ind.frequency, month), scope)
-        except CockpitError:  # not collected below this level
-            continue
-        for kid in kids:
-            entry = totals.setdefault(kid.code, [kid.name, 0, 0, ind.code])
-            entry[1] += kid.reported
-            entry[2] += kid.expected
-    low = sorted(
-        (reported / expected, code, name, reported, expected, ind_code)
-        for code, (name, reported, expected, ind_code) in totals.items()
-        if expected and reported / expected < COMPLETENESS_ALERT
-    )
-    lagging = [
-        AttentionItem(
-            "reporting", f"{name}：{fmt_completeness(r, e)}（{share:.0%}）", views.map_href(code, ind)
-        )
-        for share, code, name, r, e, ind in low
-    ]
-    return (worst_first(behind) + lagging)[:ATTENTION_LIMIT]
 
 
 def indicator_panels(indicator: str | None, region: str, month: str, scope: Scope) -> dict[str, Any]:
@@ -197,7 +154,13 @@ def layout(indicator: str | None = None, **_query: str) -> html.Div:
                             ),
                             html.Div(
                                 [
-                                    html.H3("需关注", className="panel-title"),
+                                    html.H3(
+                                        [
+                                            "需关注",
+                                            export_menu("attention", root.code, None, month, data_only=True),
+                                        ],
+                                        className="panel-title",
+                                    ),
                                     attention_list(
                                         attention_items(root.code, month, scope),
                                         element_id=ids.OVERVIEW_ATTENTION,

@@ -443,3 +443,36 @@ def test_exw015_governance_panels_equal_the_page(clients, monkeypatch):
         lambda *a, **k: [dataclasses.replace(real(*a, **k)[0], contact_name="+CMD|x"), *real(*a, **k)[1:]],
     )
     assert "'+CMD|x" in staff.get(url + "governance-overdue&format=csv").data.decode("utf-8-sig")
+
+
+def test_exw016_overview_attention_list_exports_the_page_items(clients):
+    import csv
+
+    from components.attention import TAGS
+    from data_access.scope import Scope
+    from pages._views import attention_items
+
+    for role, region in (("leader", "440800"), ("staff", "440882")):
+        client = clients[role]
+        response = client.get(f"/export/panel?kind=attention&region={region}&period={MONTH}&format=csv")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+        assert rows[0] == ["序号", "类别", "内容"]
+        items = attention_items(region + "000000", MONTH, Scope.of(region))
+        assert items  # the demo city has indicators behind target
+        assert [tuple(r) for r in rows[1 : 1 + len(items)]] == [
+            (str(i), TAGS[item.kind], item.text) for i, item in enumerate(items, start=1)
+        ]
+        assert (
+            client.get(f"/export/panel?kind=attention&region={region}&period={MONTH}&format=png").status_code
+            == 400
+        )
+    staff_text = clients["staff"].get(f"/export/panel?kind=attention&region=440882&period={MONTH}&format=csv")
+    for name in OTHER_COUNTIES:
+        assert name not in staff_text.data.decode("utf-8-sig")
+    assert (
+        clients["staff"]
+        .get(f"/export/panel?kind=attention&region=440800&period={MONTH}&format=csv")
+        .status_code
+        == 403
+    )
