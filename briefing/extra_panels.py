@@ -197,6 +197,66 @@ def attention(reg: Region, month: str, scope: Scope) -> Panel:
     return Panel(**base, schematic=False, figure=None, table=Table(title, columns, rows, _notes(base)))
 
 
+def profile(reg: Region, month: str, scope: Scope) -> Panel:
+    """``profile``: /map's 地区概况 — every indicator of the region with its own period and unit,
+    同比, target progress, rank among siblings and completeness (``values.region_profile``)."""
+    from data_access.indicators import THEMES, get_indicator
+    from data_access.values import region_profile
+
+    rows = region_profile(reg.code, month, scope)
+    title = f"{reg.name}指标概况"
+    depts = (get_indicator(r["code"]).source_dept for r in rows)
+    sources = "、".join(dict.fromkeys(d for d in depts if d))
+    base = _base(
+        "profile", title, reg, None, month, fmt_period(month), unit="见各行", source=sources, size=(0, 0)
+    )
+    columns = [
+        Column("板块"),
+        Column("指标代码"),
+        Column("指标"),
+        Column("统计期"),
+        Column("数值", "", "number"),
+        Column("单位"),
+        Column("同比增速", "%", "number", 1),
+        Column("同比增减", "个百分点", "number", 2),
+        Column("年度目标完成", "%", "number", 1),
+        Column("时间进度", "%", "number", 1),
+        Column("同级排名", "", "number", 0),
+        Column("同级地区数", "个", "number", 0),
+        Column("已报送", "个", "number", 0),
+        Column("应报送", "个", "number", 0),
+    ]
+
+    def part(obj, name: str):  # noqa: ANN001, ANN202 - a dataclass or its dict (cached)
+        return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+    data = []
+    for r in rows:
+        value, change, progress, rank = r.get("value"), r.get("yoy"), r.get("progress"), r.get("rank")
+        kind = part(change, "kind") if change is not None else None
+        share = part(progress, "progress") if progress is not None else None
+        schedule = part(progress, "schedule") if progress is not None else None
+        data.append(
+            (
+                THEMES.get(r.get("theme"), r.get("theme") or ""),
+                r.get("code"),
+                r.get("name"),
+                r.get("period"),
+                None if value is None else round(value, r.get("decimals", 1)),
+                r.get("unit"),
+                part(change, "value") if kind == "pct" else None,
+                part(change, "value") if kind == "pp" else None,
+                None if share is None else share * 100,
+                None if schedule is None else schedule * 100,
+                rank[0] if rank else None,
+                rank[1] if rank else None,
+                r.get("reported"),
+                r.get("expected"),
+            )
+        )
+    return Panel(**base, schematic=False, figure=None, table=Table(title, columns, data, _notes(base)))
+
+
 def kiosks(reg: Region, month: str, scope: Scope) -> Panel:
     """政务服务: every village of the region coloured by its 粤智助 kiosks (0 = not covered)."""
     from data_access.regions import get_region
@@ -265,6 +325,7 @@ EXTRA: dict[str, Callable[..., Panel]] = {
     "governance-types": lambda reg, month, scope, task=None: _governance("types")(reg, month, scope),
     "governance-overdue": lambda reg, month, scope, task=None: _governance("overdue")(reg, month, scope),
     "attention": lambda reg, month, scope, task=None: attention(reg, month, scope),
+    "profile": lambda reg, month, scope, task=None: profile(reg, month, scope),
     "camera-map": lambda reg, month, scope, task=None: camera_map(reg, month, scope),
     "reporting-ranking": _reporting("reporting-ranking"),
     "reporting-map": _reporting("reporting-map"),

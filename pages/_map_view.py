@@ -16,6 +16,7 @@ from dash import Patch, html, no_update
 
 from components.breadcrumb import breadcrumb
 from components.choropleth import VIEW_PATHS, notes_key
+from components.export_menu import export_menu
 from components.format import fmt_period
 from components.notices import error_notice, info_notice
 from components.tables import (
@@ -79,6 +80,7 @@ class MapView:
     row_rules: dict = field(default_factory=lambda: grid_row_rules(None))
     profile: Any = None
     profile_title: str = "地区概况"
+    profile_export: Any = None  # the profile's export menu (data only), next to its title
 
     @property
     def graph_style(self) -> dict:
@@ -272,6 +274,8 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     if changes is not None:
         view.profile = html.Div([view.profile, changes])
     view.profile_title = f"{region.name} · 指标概况 · {fmt_period(month)}"
+    if profile_rows:
+        view.profile_export = export_menu("profile", short_code(region.code), None, month, data_only=True)
     return view
 
 

@@ -126,9 +126,11 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
                             html.Div(
                                 [
                                     html.H3(
-                                        view.profile_title,
+                                        [
+                                            html.Span(view.profile_title, id=ids.MAP_PROFILE + "-title"),
+                                            html.Span(view.profile_export, id=ids.MAP_PROFILE + "-export"),
+                                        ],
                                         className="panel-title",
-                                        id=ids.MAP_PROFILE + "-title",
                                     ),
                                     html.Div(view.profile, id=ids.MAP_PROFILE, className="profile-scroll"),
                                 ],
@@ -180,18 +182,27 @@ def _render_map(search: str | None, drawn: dict | None):
     Output(ids.MAP_TABLE, "rowClassRules"),
     Output(ids.MAP_PROFILE, "children"),
     Output(ids.MAP_PROFILE + "-title", "children"),
+    Output(ids.MAP_PROFILE + "-export", "children"),
     Input(ids.MAP_STATE, "data"),
     prevent_initial_call=False,  # also fills a freshly opened page
 )
 def _render_side(state: dict | None):
-    """Breadcrumb, children table and profile for the drawn state (after the map, in parallel to its drawing)."""
+    """Breadcrumb, children table, profile and its export menu for the drawn state (after the map, in parallel to its drawing)."""
     if not state or state.get("error"):
-        return (dash.no_update,) * 6
+        return (dash.no_update,) * 7
     try:
         view = side_view(MapView(state=state), current_scope())
     except CockpitError as exc:
-        return error_notice(str(exc)), [], dash.no_update, dash.no_update, None, "地区概况"
-    return view.breadcrumb, view.rows, view.columns, view.row_rules, view.profile, view.profile_title
+        return error_notice(str(exc)), [], dash.no_update, dash.no_update, None, "地区概况", None
+    return (
+        view.breadcrumb,
+        view.rows,
+        view.columns,
+        view.row_rules,
+        view.profile,
+        view.profile_title,
+        view.profile_export,
+    )
 
 
 @callback(

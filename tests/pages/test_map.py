@@ -60,6 +60,10 @@ def test_map002_county_view_has_breadcrumb_up_link_and_profile(demo):
     assert len(view.rows) == 22
     profile = _text(view.profile)
     assert "网上办理率" in profile and "地区生产总值" in profile and view.profile_title.startswith("雷州市")
+    hrefs = [a.href for a in view.profile_export.children[1].children if hasattr(a, "href")]
+    assert hrefs == [
+        f"/export/panel?kind=profile&region=440882&period=2026-10&format={fmt}" for fmt in ("xlsx", "csv")
+    ]  # the profile's data, for the region and month shown
 
 
 def test_map003_village_is_selected_on_its_towns_map(demo):

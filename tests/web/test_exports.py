@@ -476,3 +476,30 @@ def test_exw016_overview_attention_list_exports_the_page_items(clients):
         .status_code
         == 403
     )
+
+
+def test_exw017_map_profile_exports_the_profile_rows(clients):
+    from data_access.scope import Scope
+    from data_access.values import region_profile
+
+    staff = clients["staff"]
+    url = f"/export/panel?kind=profile&region=440882&period={MONTH}&format=xlsx"
+    rows = _xlsx_rows(staff.get(url))
+    assert rows[0][0] == "雷州市指标概况"
+    assert rows[1][:7] == ["板块", "指标代码", "指标", "统计期", "数值", "单位", "同比增速（%）"]
+    profile = region_profile("440882", MONTH, Scope.of("440882"))
+    body = {r[1]: r for r in rows[2 : 2 + len(profile)]}
+    assert set(body) == {p["code"] for p in profile}
+    for p in profile:
+        got = body[p["code"]]
+        assert got[2] == p["name"] and got[3] == p["period"] and got[5] == p["unit"]
+        assert got[4] == (None if p["value"] is None else pytest.approx(round(p["value"], p["decimals"])))
+        assert (got[10], got[11]) == (tuple(p["rank"]) if p["rank"] else (None, None))
+        assert (got[12], got[13]) == (p["reported"], p["expected"])
+    online = next(p for p in profile if p["code"] == "online_rate")
+    assert body["online_rate"][4] == pytest.approx(
+        round(_api(staff, "online_rate", "440882")["parent"]["value"], 1)
+    )
+    assert online["value"] is not None
+    assert staff.get(url.replace("format=xlsx", "format=png")).status_code == 400
+    assert staff.get(url.replace("440882", "440881")).status_code == 403
