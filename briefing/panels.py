@@ -88,10 +88,14 @@ def build_panel(
     """
     from .extra_panels import EXTRA
 
+    if kind == "report-units":  # /report's unit list: the period is a task's round, not a month
+        from .reporting_panels import report_units
+
+        return report_units(get_region(region, scope), month, scope, task)
     if kind in EXTRA:
         return EXTRA[kind](get_region(region, scope), parse_period(month, "month").text, scope, task=task)
     if kind not in KINDS:
-        choices = "、".join((*KINDS, *EXTRA))
+        choices = "、".join((*KINDS, *EXTRA, "report-units"))
         raise InvalidInput(f"未知的图表类型：{str(kind)[:20]!r}（可选 {choices}）")
     if not indicator:
         raise InvalidInput("缺少参数：indicator（指标代码）")

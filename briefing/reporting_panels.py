@@ -285,3 +285,48 @@ def burden(reg: Region, month: str, scope: Scope, task: str | None = None) -> Pa
         },
     }
     return Panel(**base, schematic=False, figure=figure, table=Table(title, columns, rows, _notes(base)))
+
+
+def report_units(reg: Region, period: str, scope: Scope, task: str | None = None) -> Panel:
+    """``report-units``: /report's list of units for a task and round (``period`` is the round,
+    2026-Q3 or 2026-10), most urgent first as on the page, every unit (the page lists 120)."""
+    from components.report_form import STATUS_ORDER
+    from data_access import form_entry
+    from data_access.errors import InvalidInput
+
+    if not task:
+        raise InvalidInput("缺少参数：task（报表任务代码）")
+    t = form_entry.get_task(task)
+    inside = Scope.of(reg.code)
+    units = [u for u in form_entry.unit_statuses(task, period, scope) if inside.contains(u.code)]
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    units.sort(key=lambda u: (order[u.status], u.code))
+    due = dict(form_entry.task_periods(t.code)).get(period)
+    title = f"{reg.name}{t.name}填报单位（{period}）"
+    label = f"{period}（{due:%Y-%m-%d} 截止）" if due else period
+    base = _base("report-units", title, reg, None, period, label, unit="个", source=t.department, size=(0, 0))
+    columns = [
+        Column("单位代码"),
+        Column("单位"),
+        Column("所属"),
+        Column("状态"),
+        Column("报送时间"),
+        Column("按时报送"),
+        Column("填报人"),
+        Column("退回原因"),
+    ]
+    rows = [
+        (
+            u.code,
+            u.name,
+            u.parent_name,
+            u.label,
+            u.submitted_at.strftime("%Y-%m-%d %H:%M") if u.submitted_at else "",
+            "" if u.on_time is None else ("是" if u.on_time else "否"),
+            u.filer,
+            u.return_reason,
+        )
+        for u in units
+    ]
+    notes = (*_notes(base), f"共 {len(units):,} 个填报单位")
+    return Panel(**base, schematic=False, figure=None, table=Table(title, columns, rows, notes))

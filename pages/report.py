@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from components.export_menu import export_menu
 from components.notices import error_notice, info_notice, source_note
 from components.report_form import (
     FIELD,
@@ -123,7 +124,7 @@ def _body(
     due = dict(form_entry.task_periods(task))[period]
     left = html.Div(
         [
-            html.H3([t.name, html.Span(f"{period} · {FREQUENCY_NAMES.get(t.frequency, '')} · {due:%Y-%m-%d} 截止", className="panel-sub")], className="panel-title"),
+            html.H3([t.name, html.Span(f"{period} · {FREQUENCY_NAMES.get(t.frequency, '')} · {due:%Y-%m-%d} 截止", className="panel-sub"), export_menu("report-units", scope.root, None, period, task=task, data_only=True)], className="panel-title"),
             status_summary(units, task, period, status),
             unit_table(shown, task, period, unit),
             source_note(f"共 {len(units)} 个填报单位", t.department),

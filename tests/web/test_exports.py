@@ -503,3 +503,40 @@ def test_exw017_map_profile_exports_the_profile_rows(clients):
     assert online["value"] is not None
     assert staff.get(url.replace("format=xlsx", "format=png")).status_code == 400
     assert staff.get(url.replace("440882", "440881")).status_code == 403
+
+
+def test_exw018_report_unit_list_exports_every_unit_of_the_round(clients, monkeypatch):
+    import csv
+    import dataclasses
+
+    from components.report_form import STATUS_ORDER
+    from data_access import form_entry
+    from data_access.scope import Scope
+
+    staff, scope = clients["staff"], Scope.of("440882")
+    task = form_entry.fillable_tasks(scope)[0].code
+    period = form_entry.default_period(task)
+    url = f"/export/panel?kind=report-units&region=440882&period={period}&task={task}&format=csv"
+    response = staff.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["单位代码", "单位", "所属", "状态"]
+    units = form_entry.unit_statuses(task, period, scope)
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    expected = sorted(units, key=lambda u: (order[u.status], u.code))
+    body = rows[1 : 1 + len(units)]
+    assert [(r[0], r[3]) for r in body] == [(u.code, u.label) for u in expected]  # the page's order
+    assert all(r[0].startswith("440882") for r in body)
+    assert staff.get(url.replace("format=csv", "format=png")).status_code == 400
+    assert staff.get(url.replace("440882", "440881")).status_code == 403
+    assert staff.get(url.replace(f"&task={task}", "")).status_code == 400
+    real = form_entry.unit_statuses
+    monkeypatch.setattr(
+        form_entry,
+        "unit_statuses",
+        lambda *a, **k: [
+            dataclasses.replace(real(*a, **k)[0], return_reason="=1+2 请核实"),
+            *real(*a, **k)[1:],
+        ],
+    )
+    assert "'=1+2 请核实" in staff.get(url).data.decode("utf-8-sig")
