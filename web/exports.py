@@ -8,10 +8,13 @@ guard in ``web.auth``). Errors: 400 bad parameter, 403 outside the scope, 404 un
 503 when no Chromium is installed for images and briefings (data exports still work).
 
 - ``GET /export/panel?kind=map|ranking|trend&region=&indicator=&period=YYYY-MM&format=png|svg|xlsx|csv``
-  (also ``kind=govnet|sharing-month|sharing-dept|cameras`` of 数字底座, ``kiosks`` of 政务服务 and
-  ``kind=reporting-ranking|reporting-map|reporting-trend|reporting-burden[&task=]`` of 填表报数, without indicator;
-  table panels export data only, xlsx or csv, 400 for an image: ``reporting-rounds|reporting-levels|
-  reporting-staff|reporting-overdue`` (phones masked unless the caller may see them))
+  (also, without indicator, ``govnet|sharing-month|sharing-dept|cameras|camera-map`` of 数字底座,
+  ``kiosks`` of 政务服务, ``governance-outcomes|governance-types`` of 基层治理 and
+  ``reporting-ranking|reporting-map|reporting-trend|reporting-burden[&task=]`` of 填表报数).
+  Table panels export data only (xlsx or csv; 400 for an image): ``attention`` (overview),
+  ``profile`` (/map), ``governance-overdue``, ``reporting-rounds|reporting-levels|reporting-staff|
+  reporting-overdue[&task=]`` and ``report-units&task=`` (period = the round, e.g. 2026-Q3);
+  phones in overdue lists masked unless the caller may see them.
 - ``GET /export/briefing?page=overview|economy|services|reporting|infrastructure|map&region=&period=&format=pptx|pdf[&indicator=]``
 """
 
