@@ -135,9 +135,11 @@ def camera_map(reg: Region, month: str, scope: Scope) -> Panel:
         decimals=1,
         schematic=layer.schematic,
     )
+    names_at = next((i for i, t in enumerate(figure["data"]) if t.get("mode") == "text"), len(figure["data"]))
     for online, name, colour in ((True, "在线点位", ONLINE_COLOUR), (False, "离线点位", OFFLINE_COLOUR)):
         xy = [_merc(p.lon, p.lat) for p in points if p.online == online]
-        figure["data"].append(
+        figure["data"].insert(  # below the names, so the labels stay readable
+            names_at,
             {
                 "type": "scatter",
                 "mode": "markers",
@@ -147,8 +149,9 @@ def camera_map(reg: Region, month: str, scope: Scope) -> Panel:
                 "marker": {"size": 4 if online else 6, "color": colour, "opacity": 0.85},
                 "hoverinfo": "skip",
                 "showlegend": True,
-            }
+            },
         )
+        names_at += 1
     figure["layout"]["showlegend"] = True
     from data_access.regions import region_index
 
