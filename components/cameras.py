@@ -7,7 +7,17 @@ from typing import Any
 
 from dash import html
 
+from components.format import plot_text
+
 NOT_CONFIGURED = "未配置视频平台地址"
+# The camera layer's groups on /map: (online, connected) → legend words and colour. Online blue and
+# offline red as on /infrastructure; the paler shade is "not connected to the province's platform".
+LAYER_GROUPS = (
+    (True, True, "在线 · 已接入省平台", "#1f3b73"),
+    (True, False, "在线 · 未接入省平台", "#6f8fc9"),
+    (False, True, "离线 · 已接入省平台", "#d62d20"),
+    (False, False, "离线 · 未接入省平台", "#f08a80"),
+)
 
 
 def _status(online: bool, connected: bool) -> list:
@@ -68,3 +78,52 @@ def nearby_table(rows: Sequence[Any], url_for: Callable[[str], str | None]) -> h
         [html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)], className="profile"
     )
     return html.Div(table, style={"overflowX": "auto"})
+
+
+def camera_layer(points: Sequence[Any]) -> list[dict]:
+    """The cameras as ``scattermap`` traces for a map that already shows regions (one per status).
+
+    Small on purpose (a county has ~800 cameras, the city ~3,300): per point only the coordinates
+    (1 m) and the id (``customdata``, what a click sends back); the status is the trace's, the place
+    is shown by the panel a click opens. Offline groups are drawn last, on top. Ids that plotly would
+    read as markup are sent escaped once more in ``text`` for the hover.
+    """
+    traces = []
+    for online, connected, words, colour in LAYER_GROUPS:
+        group = [p for p in points if p.online == online and p.connected == connected]
+        if not group:
+            continue
+        ids = [p.camera_id for p in group]
+        shown = [plot_text(i) for i in ids]
+        label = "%{customdata}" if shown == ids else "%{text}"
+        trace = {
+            "type": "scattermap",
+            "mode": "markers",
+            "name": words,
+            "lon": [round(p.lon, 5) for p in group],
+            "lat": [round(p.lat, 5) for p in group],
+            "customdata": ids,
+            "marker": {"size": 6 if online else 8, "color": colour, "opacity": 0.9},
+            "hovertemplate": f"视频点位 <b>{label}</b><br>{words}<br>点击查看点位信息<extra></extra>",
+            "showlegend": False,
+        }
+        if label == "%{text}":
+            trace["text"] = shown
+        traces.append(trace)
+    return traces
+
+
+def layer_key() -> html.Div:
+    """The colours of :func:`camera_layer` and what a click does (shown under the map)."""
+    items = [
+        html.Span([html.Span("●", style={"color": colour}), f" {words}"], className="camera-key-item")
+        for _, _, words, colour in LAYER_GROUPS
+    ]
+    return html.Div(
+        [
+            html.Span("视频点位：", className="camera-key-title"),
+            *items,
+            html.Span("点击点位查看信息和视频。"),
+        ],
+        className="camera-key",
+    )
