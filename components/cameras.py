@@ -12,19 +12,21 @@ from components.format import plot_text
 NOT_CONFIGURED = "未配置视频平台地址"
 # The camera layer's groups on /map: (online, connected) → legend words and colour. Online blue and
 # offline red as on /infrastructure; the paler shade is "not connected to the province's platform".
+# Bright shades: the points must show on the lightest and on the darkest green of the fills.
 LAYER_GROUPS = (
-    (True, True, "在线 · 已接入省平台", "#1f3b73"),
-    (True, False, "在线 · 未接入省平台", "#6f8fc9"),
-    (False, True, "离线 · 已接入省平台", "#d62d20"),
-    (False, False, "离线 · 未接入省平台", "#f08a80"),
+    (True, True, "在线 · 已接入省平台", "#1565ff"),
+    (True, False, "在线 · 未接入省平台", "#8fb4ff"),
+    (False, True, "离线 · 已接入省平台", "#ff1f1f"),
+    (False, False, "离线 · 未接入省平台", "#ffa08a"),
 )
 
 
-def _status(online: bool, connected: bool) -> list:
+def _status(online: bool, connected: bool, short: bool = False) -> list:
+    platform = "省视频共享平台" if not short else ""
     return [
         html.Span("在线" if online else "离线", className="camera-online" if online else "camera-offline"),
         " · ",
-        html.Span("已接入省视频共享平台" if connected else "未接入省视频共享平台"),
+        html.Span(("已接入" if connected else "未接入") + platform),
     ]
 
 
@@ -55,19 +57,26 @@ def camera_card(cam: Any, url: str | None) -> html.Div:
     )
 
 
-def nearby_table(rows: Sequence[Any], url_for: Callable[[str], str | None]) -> html.Div:
-    """Cameras near a place, nearest first: id, place, region, distance, status, 查看视频."""
+def nearby_table(
+    rows: Sequence[Any], url_for: Callable[[str], str | None], *, compact: bool = False
+) -> html.Div:
+    """Cameras near a place, nearest first: id, place, region, distance, status, 查看视频.
+
+    ``compact`` (a narrow column): no region column (the place names it), 省平台 in the head only.
+    """
     if not rows:
         return html.Div("该范围内没有视频点位", className="attention-empty")
     heads = ["点位编号", "位置", "所在地区", "距离", "状态", "视频"]
+    if compact:
+        heads = ["点位编号", "位置", "距离", "状态（省平台）", "视频"]
     body = [
         html.Tr(
             [
                 html.Td(n.camera.camera_id),
                 html.Td(n.camera.location),
-                html.Td(n.region_name),
+                *([] if compact else [html.Td(n.region_name)]),
                 html.Td(f"{n.km:.2f} 公里"),
-                html.Td(_status(n.camera.online, n.camera.connected)),
+                html.Td(_status(n.camera.online, n.camera.connected, short=compact)),
                 html.Td(video_link(url_for(n.camera.camera_id))),
             ],
             **{"data-camera": n.camera.camera_id},
@@ -89,6 +98,7 @@ def camera_layer(points: Sequence[Any]) -> list[dict]:
     read as markup are sent escaped once more in ``text`` for the hover.
     """
     traces = []
+    size = 9 if len(points) <= 300 else 7 if len(points) <= 1500 else 5  # fewer points: larger
     for online, connected, words, colour in LAYER_GROUPS:
         group = [p for p in points if p.online == online and p.connected == connected]
         if not group:
@@ -103,7 +113,7 @@ def camera_layer(points: Sequence[Any]) -> list[dict]:
             "lon": [round(p.lon, 5) for p in group],
             "lat": [round(p.lat, 5) for p in group],
             "customdata": ids,
-            "marker": {"size": 6 if online else 8, "color": colour, "opacity": 0.9},
+            "marker": {"size": size + (0 if online else 2), "color": colour, "opacity": 0.95},
             "hovertemplate": f"视频点位 <b>{label}</b><br>{words}<br>点击查看点位信息<extra></extra>",
             "showlegend": False,
         }
@@ -121,9 +131,9 @@ def layer_key() -> html.Div:
     ]
     return html.Div(
         [
-            html.Span("视频点位：", className="camera-key-title"),
+            html.Span("视频点位", className="camera-key-title"),
             *items,
-            html.Span("点击点位查看信息和视频。"),
+            html.Span("点击点位查看信息和视频", className="camera-key-hint"),
         ],
         className="camera-key",
     )

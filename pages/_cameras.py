@@ -99,7 +99,8 @@ def nearby_panel(
                 className="kpi-period",
             ),
             html.Div(
-                nearby_table(rows, cameras.video_url), style={"maxHeight": "420px", "overflowY": "auto"}
+                nearby_table(rows, cameras.video_url, compact=not wide),
+                style={"maxHeight": "420px", "overflowY": "auto"},
             ),
         ]
     except CockpitError as exc:
