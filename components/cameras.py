@@ -1,4 +1,4 @@
-"""视频调度 pieces: a camera's panel and the cameras near a place (pure: data in, components out)."""
+"""视频调度 pieces: a camera's panel, the cameras near a place, the map's camera layer (pure: data in, components out)."""
 
 from __future__ import annotations
 
