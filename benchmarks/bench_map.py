@@ -337,7 +337,7 @@ def server_figures(url: str, workdir: Path, runs: int) -> None:
         rows = [
             ("ours, warm", *time_ours(app, client, body, runs, cold=False)),
             ("ours, cold cache", *time_ours(app, client, body, runs, cold=True)),
-            ("ours + 视频点位, warm", *time_ours(app, client, layer_body, runs, cold=False)),
+            ("ours + cameras, warm", *time_ours(app, client, layer_body, runs, cold=False)),
             ("values only, warm", *time_ours(app, client, common_body, runs, cold=False)),
             ("values only, cold", *time_ours(app, client, common_body, runs, cold=True)),
             ("same map, warm", *time_ours(app, client, same_body, runs, cold=False)),

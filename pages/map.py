@@ -227,6 +227,7 @@ def _render_side(state: dict | None):
 
 @callback(
     Output(ids.URL, "search"),
+    Output(ids.MAP_CAMERA, "children", allow_duplicate=True),
     Input(ids.MAP_GRAPH, "clickData"),
     Input(ids.MAP_TABLE, "cellClicked"),
     Input(ids.MAP_INDICATOR, "value"),
@@ -245,29 +246,22 @@ def _navigate(
 ):
     """Turn a map click, a row click, a picker or the layer toggle into a new URL (a history entry).
 
-    A click on a camera point has no ``location``: no drill (``_camera`` shows its panel)."""
+    A click on a camera point (no ``location``) drills nowhere and shows the camera's panel under
+    the map (``camera_clicked``: the id is checked against the session's scope). One callback for
+    both, so a click on a region costs one request, as without the layer."""
     trigger = dash.ctx.triggered_id
+    panel = dash.no_update
     if trigger == ids.MAP_CAMERAS:
         search = layer_toggle_search(drawn, layer)
     elif trigger == ids.MAP_GRAPH:
         points = (click or {}).get("points") or []
         search = drill_search(drawn, points[0].get("location") if points else None)
+        panel = camera_clicked(click)
     elif trigger == ids.MAP_TABLE:
         search = drill_search(drawn, (cell or {}).get("rowId"))
     else:
         search = picker_search(drawn, indicator, period)
-    return search if search is not None else dash.no_update
-
-
-@callback(
-    Output(ids.MAP_CAMERA, "children", allow_duplicate=True),
-    Input(ids.MAP_GRAPH, "clickData"),
-    prevent_initial_call=True,
-)
-def _camera(click: dict | None):
-    """A click on a camera point: its panel (the id is checked against the scope on the server);
-    a click on a region changes nothing here."""
-    return camera_clicked(click)
+    return (search if search is not None else dash.no_update), panel
 
 
 @callback(

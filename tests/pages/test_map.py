@@ -344,16 +344,22 @@ def _attrs(node, name: str) -> list:
 
 
 def _click_camera(client, camera_id: object) -> tuple[int, str]:
-    """A click on a camera point as Dash's renderer posts it to the map's camera callback."""
+    """A click on a camera point as Dash's renderer posts it to the map's click callback."""
     deps = client.get("/_dash-dependencies").get_json()
-    output = next(d["output"] for d in deps if d["output"].startswith("map-camera.children@"))
+    output = next(d["output"] for d in deps if "map-camera.children@" in d["output"])
+    outputs = [
+        dict(zip(("id", "property"), o.split(".", 1), strict=True)) for o in output.strip(".").split("...")
+    ]
     click = {"points": [{"lon": 110.1, "lat": 20.9, "customdata": camera_id}]}
+    values = {"map-graph.clickData": click}
+    dep = next(d for d in deps if d["output"] == output)
+    inputs = [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]]
     body = {
         "output": output,
-        "outputs": {"id": "map-camera", "property": output.split(".", 1)[1]},
-        "inputs": [{"id": "map-graph", "property": "clickData", "value": click}],
+        "outputs": outputs,
+        "inputs": inputs,
         "changedPropIds": ["map-graph.clickData"],
-        "state": [],
+        "state": [{**s, "value": None} for s in dep["state"]],
     }
     response = client.post("/_dash-update-component", json=body)
     return response.status_code, response.get_data(as_text=True)
