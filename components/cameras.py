@@ -1,4 +1,7 @@
-"""视频调度 pieces: a camera's panel, the cameras near a place, the map's camera layer (pure: data in, components out)."""
+"""视频调度 pieces: a camera's panel, the cameras near a place, the map's camera layer.
+
+Pure: data in, components (or plotly trace dicts) out.
+"""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 A *query* is what the URL says (``region``, ``indicator``, ``period``; raw strings; and, when the
 camera layer is on, ``cameras`` and ``radius``); a *state* is the resolved view (12-digit region,
 indicator code, month, the parent whose children are drawn, the selected village; ``cameras`` and
-``radius`` only when the layer is on, so a drill without it carries nothing more). :func:`view_for` turns a query into everything the page shows; errors of
-the data layer become a Chinese message, never a traceback.
+``radius`` only when the layer is on, so a drill without it carries nothing more).
+:func:`view_for` turns a query into everything the page shows; errors of the data layer become a
+Chinese message, never a traceback.
 """
 
 from __future__ import annotations
