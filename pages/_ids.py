@@ -41,3 +41,5 @@ MAP_MESSAGE = "map-message"
 MAP_BODY = "map-body"
 MAP_EXPORTS = ("map-map-export", "map-table-export")  # export menu holders (rebuilt on each drill)
 MAP_BRIEFING = "map-briefing"  # the 生成简报 holder
+MAP_CAMERAS = "map-cameras"  # the 视频点位 layer toggle (a checklist; ``?cameras=1``)
+MAP_CAMERA = "map-camera"  # under the map: the layer's key, or the clicked camera's panel

@@ -1,9 +1,11 @@
 """The drill-down map's logic as plain functions (the callbacks in ``pages/map.py`` only call these).
 
-A *query* is what the URL says (``region``, ``indicator``, ``period``; raw strings); a *state* is
-the resolved view (12-digit region, indicator code, month, the parent whose children are drawn,
-the selected village). :func:`view_for` turns a query into everything the page shows; errors of
-the data layer become a Chinese message, never a traceback.
+A *query* is what the URL says (``region``, ``indicator``, ``period``; raw strings; and, when the
+camera layer is on, ``cameras`` and ``radius``); a *state* is the resolved view (12-digit region,
+indicator code, month, the parent whose children are drawn, the selected village; ``cameras`` and
+``radius`` only when the layer is on, so a drill without it carries nothing more).
+:func:`view_for` turns a query into everything the page shows; errors of the data layer become a
+Chinese message, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import Patch, html, no_update
 
 from components.breadcrumb import breadcrumb
+from components.cameras import camera_layer, layer_key
 from components.choropleth import VIEW_PATHS, notes_key
 from components.export_menu import export_menu
 from components.format import fmt_period
@@ -32,12 +35,14 @@ from data_access.cache import current_version, one_version
 from data_access.codes import short_code
 from data_access.errors import CockpitError, InvalidInput, NotFound
 from data_access.indicators import THEMES
+from data_access.infrastructure import camera_points
 from data_access.observations import recent_changes
 from data_access.periods import parse_period, period_for
 from data_access.regions import Region, RegionIndex, region_index
 from data_access.scope import Scope, level_of
 from pages import _ids as ids
 from pages import _views as views
+from pages._cameras import DEFAULT_RADIUS, nearby_panel, radius_km
 from pages._consult import leaders_line
 
 CHILD_WORDS = {1: "市", 2: "县（市、区）", 3: "镇（街道）", 4: "村（社区）"}
@@ -47,21 +52,63 @@ HIDDEN = {"display": "none"}
 SHOWN = {"height": f"{MAP_SIZE[1]}px"}
 
 
-def query_from(region: str | None = None, indicator: str | None = None, period: str | None = None) -> dict:
-    """A query from URL parameters (as Dash passes them to ``layout``)."""
-    return {"region": region or None, "indicator": indicator or None, "period": period or None}
+QUERY_KEYS = ("region", "indicator", "period", "cameras", "radius")
+LAYER_ON = "on"  # the camera toggle's value when ticked
+
+
+def query_from(
+    region: str | None = None,
+    indicator: str | None = None,
+    period: str | None = None,
+    cameras: str | None = None,
+    radius: str | None = None,
+) -> dict:
+    """A query from URL parameters (as Dash passes them to ``layout``); ``cameras=1`` turns the
+    camera layer on, ``radius`` is the km of 附近视频点位 (both left out when the layer is off)."""
+    query = {"region": region or None, "indicator": indicator or None, "period": period or None}
+    if cameras in ("1", "on", "true"):
+        query["cameras"] = "1"
+        if radius:
+            query["radius"] = radius
+    return query
 
 
 def parse_search(search: str | None) -> dict:
-    """A query from ``location.search`` (``?region=…&indicator=…&period=…``)."""
+    """A query from ``location.search`` (``?region=…&indicator=…&period=…[&cameras=1&radius=…]``)."""
     params = parse_qs((search or "").lstrip("?"))
-    return query_from(*(params.get(k, [None])[0] for k in ("region", "indicator", "period")))
+    return query_from(*(params.get(k, [None])[0] for k in QUERY_KEYS))
 
 
-def search_for(region: str | None, indicator: str | None, period: str | None) -> str:
-    """The canonical ``?region=<short code>&indicator=…&period=YYYY-MM``."""
+def search_for(
+    region: str | None,
+    indicator: str | None,
+    period: str | None,
+    *,
+    cameras: bool = False,
+    radius: int | None = None,
+) -> str:
+    """The canonical ``?region=<short code>&indicator=…&period=YYYY-MM`` (``&cameras=1&radius=…``
+    with the camera layer on; the radius only when it is not the default)."""
     parts = {"region": short_code(region) if region else None, "indicator": indicator, "period": period}
+    if cameras:
+        parts["cameras"] = "1"
+        if radius and radius != DEFAULT_RADIUS:
+            parts["radius"] = str(radius)
     return "?" + urlencode({k: v for k, v in parts.items() if v})
+
+
+def layer_search(state: dict | None, region: str | None = None, **changes: Any) -> str:
+    """The search for ``region`` (default: the state's) keeping the state's indicator, month and
+    camera layer; ``changes`` override ``indicator``, ``period``, ``cameras`` or ``radius``."""
+    state = state or {}
+    parts = {
+        "indicator": state.get("indicator"),
+        "period": state.get("period"),
+        "cameras": bool(state.get("cameras")),
+        "radius": state.get("radius"),
+        **changes,
+    }
+    return search_for(region or state.get("region"), parts.pop("indicator"), parts.pop("period"), **parts)
 
 
 @dataclass
@@ -124,6 +171,8 @@ class Target:
     indicator: Any
     month: str
     months: list[str]
+    cameras: bool = False  # the camera layer is on
+    radius: int = DEFAULT_RADIUS  # km of 附近视频点位
 
 
 def resolve(query: dict, scope: Scope, *, months: bool = True) -> Target:
@@ -145,7 +194,8 @@ def resolve(query: dict, scope: Scope, *, months: bool = True) -> Target:
     if query.get("period"):
         asked = parse_period(query["period"])
         month = f"{asked.year:04d}-{asked.end_month:02d}"
-    return Target(region, parent, indicator, month, months or [])
+    cameras = bool(query.get("cameras"))
+    return Target(region, parent, indicator, month, months or [], cameras, radius_km(query.get("radius")))
 
 
 def map_view(query: dict, scope: Scope, *, months: bool = True) -> MapView:
@@ -162,6 +212,8 @@ def map_view(query: dict, scope: Scope, *, months: bool = True) -> MapView:
     except CockpitError as exc:
         title = "无权查看" if getattr(exc, "status", 400) == 403 else "无法显示该地图"
         state = {"error": str(exc), **{k: query.get(k) for k in ("indicator", "period")}}
+        if query.get("cameras"):
+            state["cameras"] = True
         message = error_notice(
             f"{exc}。请检查链接中的参数，或从总览重新进入。", title=title, element_id="map-error"
         )
@@ -199,6 +251,8 @@ def _map_part(target: Target, scope: Scope) -> MapView:
         # the drawn state and is sent, where the same query alone would be declined as unchanged.
         "version": current_version(),
     }
+    if target.cameras:
+        state.update(cameras=True, radius=target.radius)
     view = MapView(
         state=state,
         months=target.months,
@@ -207,6 +261,8 @@ def _map_part(target: Target, scope: Scope) -> MapView:
     if collected:
         view.figure = views.child_map(ind, parent, child_values, size=MAP_SIZE, selected=selected)
         state["notes"] = notes_key(view.figure)
+        if target.cameras:  # the parent's cameras only: its subtree lies inside the scope
+            view.figure["data"] += camera_layer(camera_points(parent_code, scope))
     else:
         view.notice = info_notice(
             f"「{ind.name}」只采集到{LEVEL_WORDS.get(ind.lowest_level, '')}，{parent.name}的下级（{child_word}）"
@@ -260,16 +316,27 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
             ind.unit, ind.decimals, child_level_name=child_word, missing_text="未采集"
         )
     view.row_rules = grid_row_rules(selected)
-    steps = [(r.name, views.map_href(short_code(r.code), ind.code, month)) for r in regions.path(region.code)]
+
+    def href(code: str, **changes: Any) -> str:  # keeps the camera layer as it is
+        return "/map" + layer_search(state, code, indicator=ind.code, period=month, **changes)
+
+    steps = [(r.name, href(r.code)) for r in regions.path(region.code)]
     up = None
     if region.code != scope.root and region.parent and scope.contains(region.parent):
-        up = views.map_href(short_code(region.parent), ind.code, month)  # a village's parent is its town
+        up = href(region.parent)  # a village's parent is its town
     view.breadcrumb = breadcrumb(steps, up_href=up, up_id=ids.MAP_UP)
     profile_rows = values.region_profile(region.code, month, scope)
     view.profile = (
         profile_table(profile_rows, THEMES) if profile_rows else info_notice("该地区没有采集任何指标。")
     )
-    view.profile = html.Div([leaders_line(region.code, scope), view.profile])  # 一键联系 above the figures
+    nearby = []
+    if state.get("cameras"):  # 附近视频点位 of a town or village, with the layer only
+
+        def link(km: int) -> str:
+            return href(region.code, radius=km)
+
+        nearby = nearby_panel(region, scope, state.get("radius"), link, "map", wide=False)
+    view.profile = html.Div([leaders_line(region.code, scope), *nearby, view.profile])  # 一键联系 first
     changes = history_table(recent_changes(region.code, scope), indicators.catalogue())
     if changes is not None:
         view.profile = html.Div([view.profile, changes])
@@ -316,6 +383,7 @@ def map_outputs(view: MapView, drawn: dict | None) -> dict[str, Any]:
     these parts are always written together (and the first layout renders them from one view)."""
     unchanged = _mode(view.state) == _mode(drawn) == "map"
     state = view.state
+    layer = bool(state.get("cameras"))
     out: dict[str, Any] = {
         "state": state,
         "figure": map_patch(view, drawn) or view.figure or {},
@@ -326,7 +394,17 @@ def map_outputs(view: MapView, drawn: dict | None) -> dict[str, Any]:
         "body_style": view.body_style,
         "indicator": state.get("indicator"),
         "period": state.get("period"),
+        "cameras": [LAYER_ON] if layer else [],
+        # Under the map: the layer's key (a drill clears a camera's panel), nothing without it.
+        "camera": layer_key() if layer and view.figure is not None else None,
     }
+    if drawn is not None and layer == bool(drawn.get("cameras")):
+        out["cameras"] = no_update  # the toggle shows it already: writing it would fire _navigate
+        if not layer:
+            out["camera"] = no_update  # the layer stays off: nothing more travels
+    if drawn and _without_radius(drawn) == _without_radius(state):  # another radius: the side only
+        for key in ("figure", "title", "camera"):
+            out[key] = no_update
     if unchanged:
         for key in ("graph_style", "notice", "message", "body_style"):
             out[key] = no_update
@@ -334,6 +412,10 @@ def map_outputs(view: MapView, drawn: dict | None) -> dict[str, Any]:
         if not out[key] or (drawn and out[key] == drawn.get(key)):
             out[key] = no_update  # the picker shows it already: writing it would fire _navigate
     return out
+
+
+def _without_radius(state: dict) -> dict:
+    return {k: v for k, v in state.items() if k != "radius"}
 
 
 def _mode(state: dict | None) -> str | None:
@@ -346,7 +428,7 @@ def drill_search(state: dict | None, code: str | None) -> str | None:
     """The URL search after clicking region ``code`` on the map or in the table (None: no change)."""
     if not state or not code or state.get("error") or code == state.get("region"):
         return None
-    return search_for(code, state.get("indicator"), state.get("period"))
+    return layer_search(state, code)
 
 
 def picker_search(state: dict | None, indicator: str | None, period: str | None) -> str | None:
@@ -354,4 +436,15 @@ def picker_search(state: dict | None, indicator: str | None, period: str | None)
     state = state or {}
     if indicator == state.get("indicator") and period == state.get("period"):
         return None
-    return search_for(state.get("region"), indicator or state.get("indicator"), period or state.get("period"))
+    return layer_search(
+        state, indicator=indicator or state.get("indicator"), period=period or state.get("period")
+    )
+
+
+def layer_toggle_search(state: dict | None, value: list | None) -> str | None:
+    """The URL search after the camera toggle changed (None when the state shows it already)."""
+    state = state or {}
+    on = LAYER_ON in (value or [])
+    if on == bool(state.get("cameras")):
+        return None
+    return layer_search(state, cameras=on, radius=state.get("radius") if on else None)

@@ -6,6 +6,10 @@ no reload); :func:`_render` draws whatever the URL says, so back and forward rep
 Dash's page router would rebuild the whole page on every search change; :func:`layout` declines
 (``no_update``) when only the search changed, so the map stays mounted and a new indicator or
 period is sent as a ``Patch`` of the traces. The logic lives in :mod:`pages._map_view`.
+
+视频点位 (``?cameras=1``, off by default) adds the cameras of the drawn parent as points; a click
+on one shows its panel under the map (``pages._cameras.camera_clicked``: the id is checked against
+the session's scope), and a town or village gets 附近视频点位 (``&radius=`` km) in its profile.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from components.cameras import layer_key
 from components.export_menu import briefing_menu, export_menu
 from components.notices import error_notice
 from components.pickers import indicator_picker, period_picker
 from data_access.errors import CockpitError
 from data_access.indicators import THEMES, list_indicators
 from pages import _ids as ids
+from pages._cameras import camera_clicked
 from pages._map_view import (
+    LAYER_ON,
     MapView,
     drill_search,
+    layer_toggle_search,
     map_outputs,
     map_view,
     parse_search,
@@ -44,6 +52,8 @@ MAP_OUTPUTS = (
     "body_style",
     "indicator",
     "period",
+    "cameras",
+    "camera",
 )
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -61,15 +71,23 @@ def _search_only_change() -> bool:
     return "_pages_location.search" in triggered and "_pages_location.pathname" not in triggered
 
 
-def layout(region: str | None = None, indicator: str | None = None, period: str | None = None, **_: str):
+def layout(
+    region: str | None = None,
+    indicator: str | None = None,
+    period: str | None = None,
+    cameras: str | None = None,
+    radius: str | None = None,
+    **_: str,
+):
     """The whole page for a query; declined when only the query changed (see module docstring)."""
     if _search_only_change():
         return dash.no_update
     scope = current_scope()
     # The map part only: the table and profile come from _render_side's first call, so the map
     # starts drawing while they are built.
-    view = map_view(query_from(region, indicator, period), scope)
+    view = map_view(query_from(region, indicator, period, cameras, radius), scope)
     months = view.months
+    layer = bool(view.state.get("cameras"))
     return html.Div(
         [
             dcc.Store(id=ids.MAP_STATE, data=view.state),
@@ -78,6 +96,12 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
                     html.H2("下钻地图", className="page-title"),
                     indicator_picker(ids.MAP_INDICATOR, _pickable(), THEMES, view.state.get("indicator")),
                     period_picker(ids.MAP_PERIOD, months, view.state.get("period")),
+                    dcc.Checklist(
+                        id=ids.MAP_CAMERAS,
+                        options=[{"label": " 视频点位", "value": LAYER_ON}],
+                        value=[LAYER_ON] if layer else [],
+                        className="layer-toggle",
+                    ),
                     html.Span(id=ids.MAP_BRIEFING),
                 ],
                 className="page-head",
@@ -110,6 +134,11 @@ def layout(region: str | None = None, indicator: str | None = None, period: str 
                                                 id=ids.MAP_GRAPH_BOX,
                                                 style=view.graph_style,
                                                 className="map-graph",
+                                            ),
+                                            html.Div(
+                                                layer_key() if layer and view.figure else None,
+                                                id=ids.MAP_CAMERA,
+                                                className="camera-panel",
                                             ),
                                         ],
                                         className="map-box",
@@ -162,6 +191,8 @@ def _pickable():
     Output(ids.MAP_BODY, "style"),
     Output(ids.MAP_INDICATOR, "value"),
     Output(ids.MAP_PERIOD, "value"),
+    Output(ids.MAP_CAMERAS, "value"),
+    Output(ids.MAP_CAMERA, "children"),
     Input(ids.URL, "search"),
     State(ids.MAP_STATE, "data"),
     prevent_initial_call=True,
@@ -170,7 +201,7 @@ def _render_map(search: str | None, drawn: dict | None):
     """Draw the map the URL names: a Patch when a map is drawn, and only the parts that change."""
     view = map_view(parse_search(search), current_scope(), months=False)  # the picker has its months
     if drawn is not None and view.state == drawn:
-        return (dash.no_update,) * 9
+        return (dash.no_update,) * len(MAP_OUTPUTS)
     out = map_outputs(view, drawn)
     return tuple(out[k] for k in MAP_OUTPUTS)
 
@@ -207,26 +238,41 @@ def _render_side(state: dict | None):
 
 @callback(
     Output(ids.URL, "search"),
+    Output(ids.MAP_CAMERA, "children", allow_duplicate=True),
     Input(ids.MAP_GRAPH, "clickData"),
     Input(ids.MAP_TABLE, "cellClicked"),
     Input(ids.MAP_INDICATOR, "value"),
     Input(ids.MAP_PERIOD, "value"),
+    Input(ids.MAP_CAMERAS, "value"),
     State(ids.MAP_STATE, "data"),
     prevent_initial_call=True,
 )
 def _navigate(
-    click: dict | None, cell: dict | None, indicator: str | None, period: str | None, drawn: dict | None
+    click: dict | None,
+    cell: dict | None,
+    indicator: str | None,
+    period: str | None,
+    layer: list | None,
+    drawn: dict | None,
 ):
-    """Turn a map click, a row click or a picker change into a new URL (a history entry)."""
+    """Turn a map click, a row click, a picker or the layer toggle into a new URL (a history entry).
+
+    A click on a camera point (no ``location``) drills nowhere and shows the camera's panel under
+    the map (``camera_clicked``: the id is checked against the session's scope). One callback for
+    both, so a click on a region costs one request, as without the layer."""
     trigger = dash.ctx.triggered_id
-    if trigger == ids.MAP_GRAPH:
+    panel = dash.no_update
+    if trigger == ids.MAP_CAMERAS:
+        search = layer_toggle_search(drawn, layer)
+    elif trigger == ids.MAP_GRAPH:
         points = (click or {}).get("points") or []
         search = drill_search(drawn, points[0].get("location") if points else None)
+        panel = camera_clicked(click)
     elif trigger == ids.MAP_TABLE:
         search = drill_search(drawn, (cell or {}).get("rowId"))
     else:
         search = picker_search(drawn, indicator, period)
-    return search if search is not None else dash.no_update
+    return (search if search is not None else dash.no_update), panel
 
 
 @callback(

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.browser.maphelp import click_region, wait_drawn
+from tests.browser.maphelp import click_point, click_region, wait_drawn
+from tests.browser.test_reporting import scope as scope  # noqa: F401 - the fixture, shared
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +120,42 @@ def test_map004_malformed_and_foreign_region_show_a_message(leader_page, live_se
     assert "Traceback" not in page.content()
     page.goto(f"{live_server}/map?region=440100")  # 广州市: outside 湛江
     _text_has(page, "#map-message", "无权查看")
+
+
+_CAMERAS_DRAWN = """(on) => {
+  const gd = document.querySelector('#map-graph .js-plotly-plot');
+  return !!gd && !!gd.data && gd.data.some(t => t.type === 'scattermap') === on;
+}"""
+
+
+def test_map005_camera_layer_at_440882_click_a_point_shows_its_panel(leader_page, live_server, scope):
+    from data_access import cameras
+
+    page = leader_page
+    page.goto(f"{live_server}/map?region=440882&indicator=online_rate")
+    wait_drawn(page, LEIZHOU)
+    page.wait_for_function(_CAMERAS_DRAWN, arg=False)  # off by default
+    page.locator("#map-cameras input[type=checkbox]").check()
+    page.wait_for_url(re.compile(r"region=440882&.*cameras=1"))
+    page.wait_for_function(_CAMERAS_DRAWN, arg=True)
+    _text_has(page, "#map-camera", "点击点位查看信息和视频")
+    drawn = page.evaluate(
+        "() => document.querySelector('#map-graph .js-plotly-plot').data"
+        ".filter(t => t.type === 'scattermap').flatMap(t => t.customdata)"
+    )
+    assert sorted(drawn) == sorted(p.camera_id for p in cameras.camera_points("440882", scope))
+    offline = next(p for p in cameras.camera_points("440882", scope) if not p.online)  # drawn on top
+    wait_drawn(page, LEIZHOU)
+    click_point(page, offline.lon, offline.lat, "视频点位")
+    card = page.wait_for_selector("#map-camera [data-camera]")
+    cam = cameras.camera(card.get_attribute("data-camera"), scope)  # the point under the mouse
+    words = card.inner_text()
+    assert cam.camera_id in words and cam.location in words and cam.region_name in words
+    assert ("在线" if cam.online else "离线") in words and "省视频共享平台" in words
+    assert "未配置视频平台地址" in words  # the test server has no COCKPIT_VIDEO_URL_TEMPLATE
+    assert re.search(r"region=440882&", page.url)  # a camera click does not drill
+
+    page.locator("#map-cameras input[type=checkbox]").uncheck()  # off again: the points go
+    page.wait_for_url(re.compile(r"region=440882&indicator=online_rate&period=[0-9-]+$"))
+    page.wait_for_function(_CAMERAS_DRAWN, arg=False)
+    page.wait_for_function("() => document.querySelector('#map-camera').innerText.trim() === ''")

@@ -83,3 +83,18 @@ def test_esc005_briefing_figures_escape_store_text():
     assert bars["data"][0]["y"][-1] == ESCAPED
     assert _note(EVIL, 1, "top", 20, "#000", xshift=0, yshift=0, bold=True)["text"] == f"<b>{ESCAPED}</b>"
     assert "<a href" not in json.dumps(bars, ensure_ascii=False)
+
+
+def test_esc006_camera_layer_hover_shows_escaped_ids_and_clicks_send_the_raw_ones():
+    from components.cameras import camera_layer
+
+    def point(cid: str, online: bool) -> object:
+        fields = {"camera_id": cid, "location": EVIL, "lon": 110.123456, "lat": 20.9, "online": online}
+        return type("P", (), {**fields, "connected": True})()
+
+    plain, odd = camera_layer([point("4408820001", True)]), camera_layer([point('c<a href="x">', False)])
+    assert plain[0]["customdata"] == ["4408820001"] and "text" not in plain[0]
+    assert "%{customdata}" in plain[0]["hovertemplate"] and plain[0]["lon"] == [110.12346]
+    assert odd[0]["customdata"] == ['c<a href="x">']  # what a click sends back: the id itself
+    assert odd[0]["text"] == ['c&lt;a href="x"&gt;'] and "%{text}" in odd[0]["hovertemplate"]
+    assert EVIL not in json.dumps(plain + odd, ensure_ascii=False)  # the place is not sent at all

@@ -194,3 +194,202 @@ def test_map009_the_same_query_after_a_write_is_redrawn(demo):
     older = dict(view.state, version=view.state["version"] - 1)
     out = mv.map_outputs(view, older)
     assert out["state"] == view.state and isinstance(out["figure"], Patch)
+
+
+# --- 视频点位 layer (issue 15 §3) -------------------------------------------------------------
+
+
+def _camera_traces(figure: dict) -> list[dict]:
+    return [t for t in figure["data"] if t["type"] == "scattermap"]
+
+
+def _camera_ids(figure: dict) -> list[str]:
+    return [i for t in _camera_traces(figure) for i in t["customdata"]]
+
+
+def test_map010_camera_layer_is_off_by_default_and_adds_nothing_to_a_drill(demo):
+    drawn = mv.map_view(mv.query_from(region="440882", indicator="kiosk_coverage"), SCOPE)
+    assert "cameras" not in drawn.state and "radius" not in drawn.state
+    assert not _camera_traces(drawn.figure)
+    town = mv.map_view(mv.query_from(region="440882100", indicator="kiosk_coverage"), SCOPE)
+    out = mv.map_outputs(town, drawn.state)
+    assert out["cameras"] is no_update and out["camera"] is no_update  # nothing more travels
+    assert "scattermap" not in _text(out["figure"].to_plotly_json())
+    assert "cameras" not in mv.drill_search(drawn.state, BAISHA)
+    # The page's first layout: the toggle unticked, no key under the map.
+    assert mv.parse_search("?region=440882&cameras=0") == mv.query_from(region="440882")
+
+
+def test_map011_layer_on_draws_the_cameras_of_the_view_inside_the_scope(demo):
+    from components.cameras import LAYER_GROUPS
+    from data_access.infrastructure import camera_points
+
+    query = mv.query_from(region="440882", indicator="online_rate", cameras="1")
+    view = mv.map_view(query, SCOPE)
+    assert view.state["cameras"] is True and view.state["radius"] == 3
+    points = {p.camera_id: p for p in camera_points("440882", SCOPE)}
+    every = camera_points("440800", SCOPE)
+    assert len(points) < len(every)  # the county's cameras, not the city's
+    ids = _camera_ids(view.figure)
+    assert sorted(ids) == sorted(points) and all(points[i].region_code.startswith("440882") for i in ids)
+    for trace in _camera_traces(view.figure):  # each group is one status, said in its hover
+        online, connected, words, _ = next(g for g in LAYER_GROUPS if g[2] == trace["name"])
+        assert words in trace["hovertemplate"]
+        assert all(
+            (points[i].online, points[i].connected) == (online, connected) for i in trace["customdata"]
+        )
+        first = points[trace["customdata"][0]]
+        assert (trace["lon"][0], trace["lat"][0]) == (round(first.lon, 5), round(first.lat, 5))
+    # Small: coordinates and ids only (the place comes with a click's panel).
+    off = mv.map_view(mv.query_from(region="440882", indicator="online_rate"), SCOPE)
+    extra = len(_text(view.figure).encode()) - len(_text(off.figure).encode())
+    assert 0 < extra < 60 * len(points)
+    # A 雷州市 account: its own cameras; the city's map with the layer is refused, not drawn.
+    county = Scope.of("440882")
+    assert sorted(_camera_ids(mv.map_view(query, county).figure)) == sorted(points)
+    city = mv.map_view(mv.query_from(region="440800", indicator="online_rate", cameras="1"), county)
+    assert city.figure is None and "无权查看" in _text(city.message) and city.state["cameras"] is True
+
+
+def test_map012_the_toggle_and_every_drill_keep_the_layer_in_the_url(demo):
+    off = mv.map_view(mv.query_from(region="440882", indicator="kiosk_coverage"), SCOPE)
+    on = mv.map_view(mv.query_from(region="440882", indicator="kiosk_coverage", cameras="1"), SCOPE)
+    assert (
+        mv.layer_toggle_search(off.state, ["on"])
+        == "?region=440882&indicator=kiosk_coverage&period=2026-10&cameras=1"
+    )
+    assert mv.layer_toggle_search(off.state, []) is None and mv.layer_toggle_search(on.state, ["on"]) is None
+    assert mv.layer_toggle_search(on.state, []) == "?region=440882&indicator=kiosk_coverage&period=2026-10"
+    assert (
+        mv.drill_search(on.state, BAISHA)
+        == "?region=440882100&indicator=kiosk_coverage&period=2026-10&cameras=1"
+    )
+    assert mv.picker_search(on.state, "on_spot_rate", "2026-10").endswith(
+        "indicator=on_spot_rate&period=2026-10&cameras=1"
+    )
+    assert mv.parse_search("?region=440882100&cameras=1&radius=5") == {
+        "region": "440882100", "indicator": None, "period": None, "cameras": "1", "radius": "5"
+    }  # fmt: skip
+    odd = mv.map_view(mv.query_from(region="440882100", cameras="1", radius="7"), SCOPE)
+    assert odd.state["radius"] == 3  # only 1, 3, 5 or 10 km
+    # Turning it on patches the drawn map to exactly the new figure, ticks the toggle, shows the key.
+    out = mv.map_outputs(on, off.state)
+    assert _apply(off.figure, out["figure"]) == on.figure
+    assert out["cameras"] == [mv.LAYER_ON] and "camera-key" in _text(out["camera"])
+    back = mv.map_outputs(off, on.state)
+    assert _apply(on.figure, back["figure"]) == off.figure
+    assert back["cameras"] == [] and back["camera"] is None
+    # A drill with the layer on: the new parent's cameras, and the key again (a camera's panel goes).
+    town = mv.map_view(mv.query_from(region="440882100", indicator="kiosk_coverage", cameras="1"), SCOPE)
+    drill = mv.map_outputs(town, on.state)
+    assert _apply(on.figure, drill["figure"]) == town.figure and drill["cameras"] is no_update
+    assert {i[:9] for i in _camera_ids(town.figure)} == {"440882100"}
+    # Another radius changes the profile only: the map is not sent again.
+    wider = mv.map_view(
+        mv.query_from(region="440882100", indicator="kiosk_coverage", cameras="1", radius="5"), SCOPE
+    )
+    out = mv.map_outputs(wider, town.state)
+    assert out["state"]["radius"] == 5
+    assert out["figure"] is no_update and out["camera"] is no_update and out["title"] is no_update
+
+
+def test_map013_a_town_with_the_layer_lists_the_cameras_near_it(demo):
+    from data_access import cameras
+
+    query = mv.query_from(region="440882100", indicator="kiosk_coverage", cameras="1", radius="5")
+    view = mv.view_for(query, SCOPE)
+    near = cameras.cameras_near(BAISHA, 5, SCOPE)
+    profile = view.profile.to_plotly_json()
+    nearby = _find(profile, "map-nearby")
+    assert nearby is not None and f"周边 5 公里内共有视频点位 {len(near):,} 个" in _text(nearby)
+    assert _attrs(nearby, "data-camera") == [n.camera.camera_id for n in near]  # nearest first
+    radius = _text(_find(profile, "map-radius"))
+    assert "/map?region=440882100&indicator=kiosk_coverage&period=2026-10&cameras=1&radius=10" in radius
+    assert "/map?region=440882&indicator=kiosk_coverage&period=2026-10&cameras=1&radius=5" in _text(
+        view.breadcrumb
+    )  # the breadcrumb keeps the layer and the radius
+    village = mv.view_for(
+        mv.query_from(region="440882100202", indicator="kiosk_coverage", cameras="1"), SCOPE
+    )
+    assert _find(village.profile.to_plotly_json(), "map-nearby") is not None
+    for other in (
+        mv.query_from(region="440882100", indicator="kiosk_coverage"),
+        mv.query_from(region="440882", cameras="1"),
+    ):
+        assert _find(mv.view_for(other, SCOPE).profile.to_plotly_json(), "map-nearby") is None
+
+
+def _find(node, element_id: str):
+    """The component (as plotly JSON) with ``element_id`` inside ``node``."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if props.get("id") == element_id:
+            return node
+        children = [props.get("children")] if "props" in node else list(node.values())
+        return next((f for c in children if (f := _find(c, element_id)) is not None), None)
+    if isinstance(node, list | tuple):
+        return next((f for c in node if (f := _find(c, element_id)) is not None), None)
+    if hasattr(node, "to_plotly_json"):
+        return _find(node.to_plotly_json(), element_id)
+    return None
+
+
+def _attrs(node, name: str) -> list:
+    """Every value of attribute ``name`` inside ``node``, in document order."""
+    if hasattr(node, "to_plotly_json"):
+        node = node.to_plotly_json()
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        own = [props[name]] if name in props else []
+        return own + _attrs(props.get("children"), name)
+    if isinstance(node, list | tuple):
+        return [v for c in node for v in _attrs(c, name)]
+    return []
+
+
+def _click_camera(client, camera_id: object) -> tuple[int, str]:
+    """A click on a camera point as Dash's renderer posts it to the map's click callback."""
+    deps = client.get("/_dash-dependencies").get_json()
+    output = next(d["output"] for d in deps if "map-camera.children@" in d["output"])
+    outputs = [
+        dict(zip(("id", "property"), o.split(".", 1), strict=True)) for o in output.strip(".").split("...")
+    ]
+    click = {"points": [{"lon": 110.1, "lat": 20.9, "customdata": camera_id}]}
+    values = {"map-graph.clickData": click}
+    dep = next(d for d in deps if d["output"] == output)
+    inputs = [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]]
+    body = {
+        "output": output,
+        "outputs": outputs,
+        "inputs": inputs,
+        "changedPropIds": ["map-graph.clickData"],
+        "state": [{**s, "value": None} for s in dep["state"]],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_map014_a_click_on_a_camera_shows_its_panel_forged_ids_are_refused(demo, monkeypatch):
+    import pages._cameras
+    from data_access import cameras
+    from data_access.infrastructure import camera_points
+
+    mine = camera_points("440882", SCOPE)[0]
+    status, body = _click_camera(demo, mine.camera_id)
+    shown = json.loads(body)["response"]["map-camera"]["children"]
+    words = _text(shown)
+    assert status == 200 and shown["props"]["data-camera"] == mine.camera_id
+    assert mine.location in words and ("在线" if mine.online else "离线") in words
+    assert ("已接入省视频共享平台" if mine.connected else "未接入省视频共享平台") in words
+    assert "未配置视频平台地址" in words  # no COCKPIT_VIDEO_URL_TEMPLATE in the tests
+    status, body = _click_camera(demo, "44010000001320000001")  # no such camera
+    assert status == 200 and "没有编号为 44010000001320000001 的视频点位" in body
+    # A 雷州市 session: a camera of 廉江市 (same city, another county) is refused like an unknown id.
+    other = next(p for p in camera_points("440800", SCOPE) if not p.region_code.startswith("440882"))
+    monkeypatch.setattr(pages._cameras, "current_scope", lambda: Scope.of("440882"))
+    status, body = _click_camera(demo, other.camera_id)
+    assert status == 200 and f"没有编号为 {other.camera_id} 的视频点位" in body and other.location not in body
+    assert cameras.camera(other.camera_id, SCOPE).location == other.location  # it exists, for the city
+    assert mine.camera_id in _click_camera(demo, mine.camera_id)[1]
+    status, body = _click_camera(demo, ["x"])  # malformed point data: the panel is left alone
+    assert status in (200, 204) and "map-camera" not in body
