@@ -8,6 +8,7 @@ values). Printed per page: the first visit in a fresh process (cold: empty cache
 derived yet), the median of ``--runs`` warm visits, and the bytes of JSON (router + initial
 callbacks; uncompressed, and gzip as the server would send it).
 
+    .venv/bin/python benchmarks/bench_pages.py                 # builds a 湛江 demo store first
     .venv/bin/python benchmarks/bench_pages.py --database-url sqlite:////tmp/prov.db --root 440000
     .venv/bin/python benchmarks/bench_pages.py --database-url URL --root 440800 --page /services
 
@@ -207,9 +208,24 @@ def measure(args: argparse.Namespace, path: str) -> dict[str, float]:
     return {"cold": cold, "warm": statistics.median(warm), "calls": calls, "bytes": size, "gzip": zipped}
 
 
+def build_demo(root: str) -> str:
+    """A demo store of ``root`` in a temporary folder, built with this checkout's ``cockpit demo``."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-store-"))
+    url = f"sqlite:///{workdir / 'store.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COCKPIT_")}
+    env.update(
+        COCKPIT_DATABASE_URL=url,
+        COCKPIT_INSTANCE_DIR=str(workdir / "instance"),
+        COCKPIT_DEMO_PASSWORD="bench-pages-pw",
+        PYTHONPATH=str(ROOT),
+    )
+    subprocess.run([sys.executable, "-m", "data_access.cli", "demo", "--root", root], env=env, check=True)
+    return url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True, help="store to read (a demo store)")
+    parser.add_argument("--database-url", help="store to read (default: a new demo store of --root)")
     parser.add_argument("--root", default="440800", help="root region of the cockpit (440800, 440000)")
     parser.add_argument("--region", default="", help="?region= of every page (default: the root)")
     parser.add_argument("--cache-url", default="", help="COCKPIT_CACHE_URL (empty: in-process)")
@@ -220,6 +236,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure(args, args.one)))
         return
+    if not args.database_url:
+        args.database_url = build_demo(args.root)
+        sys.argv += ["--database-url", args.database_url]
     print(f"root {args.root}{' region ' + args.region if args.region else ''}, store {args.database_url}")
     print(f"{'page':<16}{'cold s':>8}{'warm s':>8}{'calls':>6}{'JSON KB':>9}{'gzip KB':>9}")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
