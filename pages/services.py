@@ -30,6 +30,7 @@ dash.register_page(__name__, path=PATH, name="政务服务", title="政务服务
 
 INDICATORS = ("items_handled", "online_rate", "on_spot_rate", "satisfaction", "kiosk_coverage", "kiosk_uses")
 LEVEL_WORDS = {2: "地市", 3: "县（市、区）", 4: "镇（街道）"}
+DRILL_WORDS = {2: "逐级查看到各村（社区）", 3: "查看其下各镇、村", 4: "查看其下各村（社区）的布设"}
 CHILD_WORDS_AT = {2: "各市", 3: "各县（市、区）", 4: "各镇（街道）"}
 
 
@@ -96,7 +97,7 @@ def _kiosk_map(ctx: PageContext, coverage: Headline) -> html.Section:
     how = (
         "颜色越深自助机越多，最浅为未布设。"
         if villages
-        else f"颜色越深覆盖率越高；点击{LEVEL_WORDS[view.level]}查看其下各村（社区）的布设。"
+        else f"颜色越深覆盖率越高；点击{LEVEL_WORDS[view.level]}{DRILL_WORDS[view.level]}。"
     )
     lead = html.Div(counts + how, className="theme-position", id="services-kiosk-coverage")
     what = "各村（社区）粤智助自助机布设" if villages else f"{CHILD_WORDS_AT[view.level]}粤智助行政村覆盖率"

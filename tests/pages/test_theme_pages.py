@@ -105,6 +105,7 @@ def test_thm010_services_city_root_maps_towns_not_villages(app):
         f"已布设粤智助的村（社区）{sum(1 for v in villages if v.value):,} 个，共 {len(villages):,} 个" in lead
     )
     assert "湛江市各镇（街道）粤智助行政村覆盖率" in text(by_id(root, "services-kiosk-panel"))
+    assert "点击镇（街道）查看其下各村（社区）的布设" in lead
     # A click on a town opens /map there with the coverage, which maps its villages.
     graph = next(n for n in walk(by_id(root, "services-kiosk-panel")) if hasattr(n, "figure"))
     town = cells["locations"][0]
