@@ -261,32 +261,42 @@ def profile(reg: Region, month: str, scope: Scope) -> Panel:
 
 
 def kiosks(reg: Region, month: str, scope: Scope) -> Panel:
-    """政务服务: every village of the region coloured by its 粤智助 kiosks (0 = not covered)."""
-    from data_access.regions import get_region
-    from data_access.theme_views import village_values
+    """政务服务 粤智助 at the level that reads (``theme_views.kiosk_map``, as on the page): a county's
+    or town's villages by kiosks, a city's towns or the province's cities by coverage."""
+    from data_access.theme_views import kiosk_map
     from geo.prepare import get_layer
 
     from .mapfig import static_map
 
-    place = get_region(reg.parent, scope) if reg.level == 5 else reg  # a village: its town's villages
-    villages = village_values("kiosks", place.code, month, scope)
-    covered = sum(1 for v in villages if v.value)
-    title = f"{place.name}各村（社区）粤智助自助机布设"
+    view = kiosk_map(reg.code, month, scope)
+    place, villages = view.place, view.level == 5
+    unit, decimals = ("台", 0) if villages else ("%", 1)
+    words = {2: "各市", 3: "各县（市、区）", 4: "各镇（街道）"}.get(view.level, "各村（社区）")
+    what = "粤智助自助机布设" if villages else "粤智助行政村覆盖率"
+    title = f"{place.name}{words}{what}"
     base = _base(
-        "kiosks", title, place, None, month, fmt_period(month), unit="台", source=SERVICES, size=(1000, 760)
+        "kiosks", title, place, None, month, fmt_period(month), unit=unit, source=SERVICES, size=(1000, 760)
     )
-    layer = get_layer(place.code, 5)
+    layer = get_layer(place.code, None if view.level == place.level + 1 else view.level)
     figure = static_map(
         layer.body,
         layer.outline,
-        {v.code: v.value for v in villages},
-        unit="台",
-        decimals=0,
+        {v.code: v.value for v in view.values},
+        unit=unit,
+        decimals=decimals,
         schematic=layer.schematic,
     )
-    columns = [Column("地区代码"), Column("村（社区）"), Column("粤智助自助机", "台", "number", 0)]
-    rows = [(v.code, v.name, v.value) for v in villages]
-    notes = (*_notes(base), f"已布设的村（社区）{covered:,} 个，共 {len(villages):,} 个")
+    name = {2: "市", 3: "县（市、区）", 4: "镇（街道）"}.get(view.level, "村（社区）")
+    value = (
+        Column("粤智助自助机", "台", "number", 0)
+        if villages
+        else Column("粤智助行政村覆盖率", "%", "number", 1)
+    )
+    columns = [Column("地区代码"), Column(name), value]
+    rows = [(v.code, v.name, v.value) for v in view.values]
+    covered = "—" if view.covered is None else f"{view.covered:,.0f}"
+    total = "—" if view.total is None else f"{view.total:,.0f}"
+    notes = (*_notes(base), f"已布设的村（社区）{covered} 个，共 {total} 个")
     return Panel(**base, schematic=layer.schematic, figure=figure, table=Table(title, columns, rows, notes))
 
 

@@ -106,11 +106,15 @@ class Renderer:
     def _stop_loop(self) -> None:
         loop = self._loop
         if loop is not None:
+            if loop.is_running():  # finish async generators on the loop's own thread: the caller's
+                # thread may run a loop of its own (Playwright's sync API does), and then
+                # run_until_complete here would refuse
+                with contextlib.suppress(Exception):
+                    self._run(loop.shutdown_asyncgens())
             loop.call_soon_threadsafe(loop.stop)
             if self._thread is not None:
                 self._thread.join(timeout=10)
             if not loop.is_running():
-                loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.close()  # its selector's sockets too
         self._loop = self._thread = self._kaleido = None
 

@@ -46,6 +46,23 @@ def clear() -> None:
     cache.clear()
 
 
+def shared_get(key: str) -> object | None:
+    """A derived object other workers may have put in the shared cache (None: absent, or the
+    cache cannot be reached: the caller derives it itself)."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not fail a page
+        return None
+
+
+def shared_set(key: str, value: object) -> None:
+    """Share a derived object with the other workers (keys carry the data version; best effort)."""
+    try:
+        cache.set(key, value)
+    except Exception:  # noqa: BLE001 - a cache outage must not fail a page
+        return
+
+
 def current_version() -> int:
     """The data version for a cache key: the pinned one inside :func:`one_version`, else the store's."""
     pinned = _pinned.get()

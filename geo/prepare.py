@@ -4,7 +4,8 @@ A layer is the FeatureCollection of one region's children (or of its descendants
 each feature with properties ``code``, ``name``, ``level``, ``schematic``; plus the parent's
 outline, the overlay (that outline and one label point per child, in one collection: a map draws
 both from one fetch), the bounds and the gzipped bodies the routes send. Layers are kept in a module dict
-keyed by store and data version, so each process derives each layer once per version.
+keyed by store and data version and in the shared cache, so each layer is derived once per version
+for all the workers that share the cache.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from shapely.ops import polylabel
 
 from components.format import plot_text
 from data_access import store
-from data_access.cache import current_version
+from data_access.cache import current_version, shared_get, shared_set
 from data_access.errors import NotFound
 
 from .storage import Member, layer_members, read_boundaries
@@ -147,7 +148,11 @@ _LOCK = threading.Lock()
 
 
 def get_layer(code12: str, level: int | None = None) -> Layer:
-    """The prepared layer, derived once per process, store and data version (no scope check)."""
+    """The prepared layer, derived once per store and data version and shared (no scope check).
+
+    Looked up in this process first, then in the shared cache (file or Redis: every worker and
+    host derives a layer once between them, not once each), else derived and put in both.
+    """
     key = (str(store.engine().url), current_version(), code12, level)
     layer = _LAYERS.get(key)
     if layer is None:
@@ -155,6 +160,16 @@ def get_layer(code12: str, level: int | None = None) -> Layer:
             stale = [k for k in _LAYERS if k[:2] != key[:2]]
             for k in stale:
                 del _LAYERS[k]
-            layer = _LAYERS.get(key) or dataclasses.replace(build_layer(code12, level), version=key[1])
+            layer = _LAYERS.get(key) or _shared_layer(key)
             _LAYERS[key] = layer
+    return layer
+
+
+def _shared_layer(key: tuple[str, int, str, int | None]) -> Layer:
+    name = f"geo-layer:{key[1]}:{key[2]}:{key[3] or ''}"
+    layer = shared_get(name)
+    if isinstance(layer, Layer) and layer.version == key[1]:
+        return layer
+    layer = dataclasses.replace(build_layer(key[2], key[3]), version=key[1])
+    shared_set(name, layer)
     return layer

@@ -56,6 +56,7 @@ INDICATORS = (
 )
 SERVICES = "政务服务和数据管理局"
 CAMERA_PANEL = "infrastructure-camera"
+POINTS_FROM_LEVEL = 3  # cameras are drawn as points on the map of a county or below
 
 
 def layout(region: str | None = None, period: str | None = None, radius: str | None = None, **_: str):
@@ -181,53 +182,68 @@ def _video_table(ctx: PageContext) -> html.Section:
 
 
 def _video_map(ctx: PageContext) -> html.Section:
-    """The children coloured by camera online rate, every camera a point (hover for details)."""
+    """The children coloured by camera online rate; from a county down every camera is a point
+    (hover for details, click for its panel). A city or the province has too many cameras for one
+    map (湛江 3,346, the province tens of thousands: 4 MB of JSON): its map shows the rates only."""
     from geo.prepare import get_layer
     from geo.serve import geojson_url, outline_url
 
-    _, kids = video_by_region(ctx.region.code, ctx.scope)
-    points = camera_points(ctx.region.code, ctx.scope)
+    own, kids = video_by_region(ctx.region.code, ctx.scope)
     if not kids:
-        body = info_notice(f"{ctx.region.name}没有下级地区，共有视频点位 {len(points)} 个。")
-    else:
-        layer = get_layer(ctx.region.code)
-        by_code = {k.code: k for k in kids}
-        codes = [c for c in layer.codes if c in by_code]
-        figure = choropleth_figure(
-            geojson_url(ctx.region.code),
-            codes,
-            [by_code[c].name for c in codes],
-            [by_code[c].online_rate for c in codes],
-            unit="%",
-            bounds=layer.bounds,
-            outline=outline_url(ctx.region.code),
-            schematic=layer.schematic,
-            size=(1400, 540),
-            height=540,
+        return _video_panel(
+            ctx, info_notice(f"{ctx.region.name}没有下级地区，共有视频点位 {own.cameras:,} 个。")
         )
+    layer = get_layer(ctx.region.code)
+    by_code = {k.code: k for k in kids}
+    codes = [c for c in layer.codes if c in by_code]
+    figure = choropleth_figure(
+        geojson_url(ctx.region.code),
+        codes,
+        [by_code[c].name for c in codes],
+        [by_code[c].online_rate for c in codes],
+        unit="%",
+        bounds=layer.bounds,
+        outline=outline_url(ctx.region.code),
+        schematic=layer.schematic,
+        size=(1400, 540),
+        height=540,
+    )
+    if ctx.region.level >= POINTS_FROM_LEVEL:
         figure.update_traces(showlegend=False)
-        figure.add_traces(camera_traces(points))
+        figure.add_traces(camera_traces(camera_points(ctx.region.code, ctx.scope)))
         figure.update_layout(
             showlegend=True, legend={"x": 0.01, "y": 0.98, "bgcolor": "rgba(255,255,255,0.8)"}
         )
-        body = html.Div(
-            [
-                map_graph(figure, "camera_online_rate", ctx.month, height=540),
-                html.Div(
-                    html.Div("点击地图上的视频点位，查看点位信息和视频。", className="attention-empty"),
-                    id=CAMERA_PANEL,
-                    className="camera-panel",
-                ),
-            ],
-            className="camera-map",
+        hint = "点击地图上的视频点位，查看点位信息和视频。"
+    else:
+        hint = (
+            f"共有视频点位 {own.cameras:,} 个，地图按地区显示在线率；"
+            "打开某县（市、区）的数字底座页面，可在地图上逐点查看。"
         )
+    body = html.Div(
+        [
+            map_graph(figure, "camera_online_rate", ctx.month, height=540),
+            html.Div(html.Div(hint, className="attention-empty"), id=CAMERA_PANEL, className="camera-panel"),
+        ],
+        className="camera-map",
+    )
+    points = ctx.region.level >= POINTS_FROM_LEVEL
+    return _video_panel(ctx, body, points=points, mapped=points)
+
+
+def _video_panel(
+    ctx: PageContext, body: object, *, points: bool = True, mapped: bool = False
+) -> html.Section:
+    """``mapped``: the body is the map with every camera as a point (the panel then exports them)."""
+    what = "视频点位分布与在线率（蓝点在线、红点离线）" if points else "视频点位在线率（按地区）"
     return chart_panel(
-        f"{ctx.region.name}视频点位分布与在线率（蓝点在线、红点离线）",
+        f"{ctx.region.name}{what}",
         "%",
         "当前",
         SERVICES,
         body,
-        export=export_menu("camera-map", short_code(ctx.region.code), None, ctx.month) if kids else None,
+        # every point as data and as a picture: only where the map draws the points
+        export=export_menu("camera-map", short_code(ctx.region.code), None, ctx.month) if mapped else None,
         wide=True,
         id="infrastructure-video-map",
     )

@@ -14,8 +14,7 @@ from components.export_menu import export_menu
 from components.format import fmt_period, fmt_value
 from data_access.codes import short_code
 from data_access.headlines import Headline, headline
-from data_access.regions import get_region
-from data_access.theme_views import village_values
+from data_access.theme_views import kiosk_map
 from pages._theme_blocks import (
     collected_at,
     detail_panels,
@@ -30,7 +29,9 @@ PATH = "/services"
 dash.register_page(__name__, path=PATH, name="政务服务", title="政务服务 · 百千万工程驾驶舱", order=11)
 
 INDICATORS = ("items_handled", "online_rate", "on_spot_rate", "satisfaction", "kiosk_coverage", "kiosk_uses")
-KIOSKS = "kiosks"
+LEVEL_WORDS = {2: "地市", 3: "县（市、区）", 4: "镇（街道）"}
+DRILL_WORDS = {2: "逐级查看到各村（社区）", 3: "查看其下各镇、村", 4: "查看其下各村（社区）的布设"}
+CHILD_WORDS_AT = {2: "各市", 3: "各县（市、区）", 4: "各镇（街道）"}
 
 
 def layout(region: str | None = None, period: str | None = None, indicator: str | None = None, **_: str):
@@ -63,46 +64,56 @@ def _page(ctx: PageContext, indicator: str | None) -> html.Div:
 
 
 def _kiosk_map(ctx: PageContext, coverage: Headline) -> html.Section:
-    """Every village as a cell coloured by its 粤智助 kiosks (0 = not covered)."""
+    """粤智助 at the level that reads: the province's cities or a city's towns coloured by
+    coverage, a county's or town's villages by their kiosks (0 = not covered)."""
     from geo.prepare import get_layer
     from geo.serve import geojson_url, outline_url
 
-    villages = village_values(KIOSKS, ctx.region.code, ctx.month, ctx.scope)
-    covered = sum(1 for v in villages if v.value)
-    total = len(villages)
-    region = ctx.region
-    if region.level == 5:  # a single village: draw its town's villages, the village among them
-        region = get_region(region.parent, ctx.scope)
-        villages = village_values(KIOSKS, region.code, ctx.month, ctx.scope)
-    layer = get_layer(region.code, 5)
-    by_code = {v.code: v for v in villages}
+    view = kiosk_map(ctx.region.code, ctx.month, ctx.scope)
+    place = view.place
+    level = None if view.level == place.level + 1 else view.level  # children: the layer /map uses too
+    layer = get_layer(place.code, level)
+    by_code = {v.code: v for v in view.values}
     codes = [c for c in layer.codes if c in by_code]
+    villages = view.level == 5
+    unit = "台" if villages else "%"
     figure = choropleth_figure(
-        geojson_url(region.code, 5),
+        geojson_url(place.code, level),
         codes,
         [by_code[c].name for c in codes],
         [by_code[c].value for c in codes],
-        unit="台",
+        unit=unit,
         bounds=layer.bounds,
-        outline=outline_url(region.code),
+        outline=outline_url(place.code),
         schematic=layer.schematic,
-        decimals=0,
+        decimals=0 if villages else 1,
         size=(1400, 520),
         height=520,
     )
     share = fmt_value(coverage.value, "%", 1)
-    lead = html.Div(
-        f"已布设粤智助的村（社区）{covered:,} 个，共 {total:,} 个，覆盖率 {share}；颜色越深自助机越多，最浅为未布设。",
-        className="theme-position",
-        id="services-kiosk-coverage",
+    counts = (
+        f"已布设粤智助的村（社区）{_count(view.covered)} 个，共 {_count(view.total)} 个，覆盖率 {share}；"
     )
+    how = (
+        "颜色越深自助机越多，最浅为未布设。"
+        if villages
+        else f"颜色越深覆盖率越高；点击{LEVEL_WORDS[view.level]}{DRILL_WORDS[view.level]}。"
+    )
+    lead = html.Div(counts + how, className="theme-position", id="services-kiosk-coverage")
+    what = "各村（社区）粤智助自助机布设" if villages else f"{CHILD_WORDS_AT[view.level]}粤智助行政村覆盖率"
+    indicator = "kiosk_coverage"
     return chart_panel(
-        f"{ctx.region.name}各村（社区）粤智助自助机布设",
-        "台",
+        f"{place.name if villages else ctx.region.name}{what}",
+        unit,
         fmt_period(ctx.month),
         "政务服务和数据管理局",
-        html.Div([lead, map_graph(figure, "kiosk_coverage", ctx.month, height=520)]),
+        html.Div([lead, map_graph(figure, indicator, ctx.month, height=520)]),
         wide=True,
         export=export_menu("kiosks", short_code(ctx.region.code), None, ctx.month),
         id="services-kiosk-panel",
+        **{"data-level": str(view.level)},
     )
+
+
+def _count(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"

@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (re-exported for browser tests)
 from tests.pages.conftest import COCKPIT, cockpit_env, demo_store_url
@@ -201,3 +202,24 @@ def leader_page(page, live_server):
     """``page`` logged in as the city leader (scope 湛江市), on the overview."""
     login(page, live_server, "leader")
     return page
+
+
+def pick_option(page, dropdown: str, search: str | None, label: str) -> None:
+    """Open a Dash dropdown, search (if ``search``) and click one option, close it.
+
+    On a loaded machine the dropdown may still be re-rendered by a late callback right after it
+    opened, which drops the typed search: then the option never shows, so open and search again.
+    """
+    option = page.get_by_role("option", name=label, exact=True)
+    for attempt in range(3):
+        page.click(dropdown)
+        if search is not None:
+            page.fill(".dash-dropdown-search", search)
+        try:
+            option.click(timeout=8000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
+    page.keyboard.press("Escape")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import pick_option
 from tests.browser.test_reporting import scope as scope  # noqa: F401 - the fixture, shared
 
 pytestmark = pytest.mark.browser
@@ -22,11 +23,7 @@ def test_csb001_start_a_consultation_with_three_contacts_and_get_the_ics(leader_
     page.wait_for_selector("#consult-form")
     page.wait_for_load_state("networkidle")
     for p in people:  # Dash's dropdown: open, search, click the option, close
-        label = f"{p.region_name} {p.role} {p.name}"
-        page.click("#consult-people")
-        page.fill(".dash-dropdown-search", p.name)
-        page.get_by_role("option", name=label).click()
-        page.keyboard.press("Escape")
+        pick_option(page, "#consult-people", p.name, f"{p.region_name} {p.role} {p.name}")
     assert page.locator("#consult-people").inner_text().count("书记") >= 1
     page.fill("#consult-topic", "雷州市矛盾纠纷排查化解会商")
     page.fill("#consult-when", "2026-12-10 15:30")

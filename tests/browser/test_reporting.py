@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from components.format import value_parts
-from tests.browser.conftest import add_account, login
+from tests.browser.conftest import add_account, login, pick_option
 
 pytestmark = pytest.mark.browser
 
@@ -136,8 +136,7 @@ def test_rep203_month_picker_redraws_with_that_month(leader_page, live_server, s
     page = leader_page
     total = reporting.region_tally(LEIZHOU, "2026-08", scope)
     open_page(page, live_server, "/reporting?region=440882")
-    page.click("#reporting-month")
-    page.get_by_role("option", name="2026年8月", exact=True).click()
+    pick_option(page, "#reporting-month", None, "2026年8月")
     page.wait_for_url(f"**/reporting?region={LEIZHOU}&month=2026-08")
     page.wait_for_selector("#reporting-kpis:has-text('2026年8月报告期')")
     assert kpi(page, "expected") == shown(total.expected)

@@ -119,3 +119,27 @@ def test_geo307_registered_in_the_app_behind_login(zhanjiang_shared):
         create_app(zhanjiang_shared, login_disabled=True).server.test_client().get("/geo/440800.geojson")
     )
     assert response.status_code == 200 and len(orjson.loads(response.data)["features"]) == 9
+
+
+def test_geo309_a_layer_is_derived_once_and_shared_through_the_cache(client, monkeypatch):
+    """Another worker (here: this process with its own layers forgotten) reads the derived layer
+    from the shared cache instead of deriving it again; a new data version derives it anew."""
+    import geo.prepare as prepare
+    from data_access.cache import clear
+
+    prepare._LAYERS.clear()
+    clear()  # earlier tests derived and shared this layer already
+    built = []
+    build = prepare.build_layer
+    monkeypatch.setattr(prepare, "build_layer", lambda *a, **k: built.append(a) or build(*a, **k))
+    first = client.get(f"/geo/{LEIZHOU}.geojson")
+    assert first.status_code == 200 and len(built) == 1
+    prepare._LAYERS.clear()  # a fresh worker: nothing derived in this process
+    again = client.get(f"/geo/{LEIZHOU}.geojson")
+    assert again.status_code == 200 and again.data == first.data
+    assert len(built) == 1  # read from the shared cache
+    with store.engine().begin() as conn:
+        store.bump_version(conn, observations_changed=False)
+    prepare._LAYERS.clear()
+    assert client.get(f"/geo/{LEIZHOU}.geojson").status_code == 200
+    assert len(built) == 2  # a new data version: derived once more

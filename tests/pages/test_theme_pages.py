@@ -80,6 +80,54 @@ def test_thm004_services_rate_card_has_no_schedule_and_sentence_says_points(app)
     assert f"同比{'提高' if change.value > 0 else '降低'} {abs(change.value):.1f} 个百分点" in sentence
 
 
+def _kiosk_figure(root):
+    return next(n for n in walk(by_id(root, "services-kiosk-panel")) if hasattr(n, "figure")).figure
+
+
+def test_thm010_services_city_root_maps_towns_not_villages(app):
+    """At the city root the 粤智助 map draws the towns by coverage; villages are one drill away."""
+    from data_access.regions import region_index
+
+    root = render(app, "services", "/services")
+    figure = _kiosk_figure(root)
+    cells = next(t for t in figure["data"] if t["type"] == "choroplethmap")
+    towns = {r.code for r in region_index().by_code.values() if r.level == 4 and ROOT.contains(r.code)}
+    assert set(cells["locations"]) == towns  # every town, and nothing else: no village cell
+    assert all(region_index().get(c).level == 4 for c in cells["locations"])
+    assert cells["geojson"].endswith("?level=4")
+    by_code = {
+        v.code: v.value for v in values.descendant_values("kiosk_coverage", "440800", 4, "2026-10", ROOT)
+    }
+    assert list(cells["z"]) == pytest.approx([by_code[c] for c in cells["locations"]])
+    lead = text(by_id(root, "services-kiosk-coverage"))
+    villages = village_values("kiosks", "440800", "2026-10", ROOT)
+    assert (
+        f"已布设粤智助的村（社区）{sum(1 for v in villages if v.value):,} 个，共 {len(villages):,} 个" in lead
+    )
+    assert "湛江市各镇（街道）粤智助行政村覆盖率" in text(by_id(root, "services-kiosk-panel"))
+    assert "点击镇（街道）查看其下各村（社区）的布设" in lead
+    # A click on a town opens /map there with the coverage, which maps its villages.
+    graph = next(n for n in walk(by_id(root, "services-kiosk-panel")) if hasattr(n, "figure"))
+    town = cells["locations"][0]
+    assert clicked_href(graph.id, {"points": [{"location": town}]}).startswith(f"/map?region={town[:9]}")
+    # A county still maps its villages.
+    county = _kiosk_figure(render(app, "services", "/services", region="440882"))
+    cells = next(t for t in county["data"] if t["type"] == "choroplethmap")
+    assert cells["locations"] and all(region_index().get(c).level == 5 for c in cells["locations"])
+
+
+def test_thm011_kiosk_map_level_reads_at_every_level(app):
+    """Province → cities, city → towns, county and town → villages, a village → its town's villages."""
+    from data_access.theme_views import KIOSK_MAP_LEVEL, kiosk_map
+
+    assert KIOSK_MAP_LEVEL == {1: 2, 2: 4, 3: 5, 4: 5, 5: 5}
+    with app.test_request_context("/services"):
+        town = kiosk_map("440882100", "2026-10", ROOT)
+        village = kiosk_map(town.values[0].code, "2026-10", ROOT)
+    assert (town.level, town.indicator, village.place.code) == (5, "kiosks", town.place.code)
+    assert village.total == 1 and village.covered in (0, 1)
+
+
 # --- 数字底座 ----------------------------------------------------------------------------------
 
 
@@ -112,6 +160,16 @@ def test_thm006_infrastructure_map_has_cameras_as_points(app):
     assert points <= own.cameras and points > 0
     assert all(t.mode == "markers" for t in graph.figure.data if t.type == "scattermap")  # no text glyphs
     assert graph.id == {"type": THEME_MAP, "indicator": "camera_online_rate", "period": "2026-10"}
+
+
+def test_thm012_infrastructure_city_root_maps_rates_without_camera_points(app):
+    """The city's cameras (thousands) are not points on one map: the counties' online rates are."""
+    root = render(app, "infrastructure", "/infrastructure")
+    graph = next(n for n in walk(by_id(root, "infrastructure-video-map")) if hasattr(n, "figure"))
+    assert [t.type for t in graph.figure.data] == ["choroplethmap"]
+    own, kids = video_by_region("440800", ROOT)
+    assert set(graph.figure.data[0].locations) == {k.code for k in kids}  # the counties
+    assert f"共有视频点位 {own.cameras:,} 个" in text(by_id(root, "infrastructure-camera"))
 
 
 # --- 指标体系 ----------------------------------------------------------------------------------
