@@ -227,8 +227,11 @@ def _children_panel(place: Region, scope: Scope) -> html.Div:
 def _search(query: str | None, state: dict | None) -> str:
     """New search words: write them into the URL; the router redraws the list (scope checked there)."""
     state = state or {}
+    words = (query or "").strip()[:64]
+    if words == (state.get("q") or ""):  # the input mounting, not new words: no second page render
+        return dash.no_update
     region = state.get("region") or current_scope().root
-    return "?" + _href(region, (query or "").strip()[:64], bool(state.get("sub"))).split("?", 1)[1]
+    return "?" + _href(region, words, bool(state.get("sub"))).split("?", 1)[1]
 
 
 @callback(
