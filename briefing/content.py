@@ -18,7 +18,7 @@ from components.targets import target_is_level
 from data_access import store
 from data_access.errors import CockpitError, InvalidInput
 from data_access.headlines import Headline, headline
-from data_access.indicators import get_indicator
+from data_access.indicators import PAGE_INDICATORS, get_indicator
 from data_access.periods import parse_period
 from data_access.regions import Region, get_region
 from data_access.scope import Scope
@@ -29,38 +29,9 @@ from .panels import Panel, as_of_text, build_panel
 # page → (name in titles and file names, its indicators (None: the headline indicators), 累计 figures)
 PAGES: dict[str, tuple[str, tuple[str, ...] | None, bool]] = {
     "overview": ("百千万工程运行", None, True),
-    "economy": (
-        "经济运行",
-        (
-            "gdp",
-            "industrial_va",
-            "fixed_asset_investment",
-            "retail_sales",
-            "budget_revenue",
-            "urban_income",
-            "rural_income",
-            "exports",
-            "imports",
-        ),
-        True,
-    ),
-    "services": (
-        "政务服务",
-        ("items_handled", "online_rate", "on_spot_rate", "satisfaction", "kiosk_coverage", "kiosk_uses"),
-        False,
-    ),
-    "infrastructure": (
-        "数字底座",
-        (
-            "govnet_town_rate",
-            "govnet_village_rate",
-            "camera_online_rate",
-            "camera_connected_rate",
-            "data_collected",
-            "platform_accounts",
-        ),
-        False,
-    ),
+    "economy": ("经济运行", PAGE_INDICATORS["economy"], True),
+    "services": ("政务服务", PAGE_INDICATORS["services"], False),
+    "infrastructure": ("数字底座", PAGE_INDICATORS["infrastructure"], False),
     "reporting": ("填表报数", None, False),  # its own figures: briefing.content._reporting
     "map": ("地区运行", None, False),  # the picked indicator (or the headline ones) for the region
 }

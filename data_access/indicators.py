@@ -29,6 +29,46 @@ AGGREGATION_NAMES = {
 }
 VALUE_TYPE_NAMES = {"flow": "当期值", "cumulative": "累计值", "stock": "时点值"}
 DIRECTION_NAMES = {1: "越高越好", -1: "越低越好"}
+# The indicators each theme page shows (cards, summary, picker), in order; the briefings use the same.
+PAGE_INDICATORS: dict[str, tuple[str, ...]] = {
+    "economy": (
+        "gdp",
+        "industrial_va",
+        "fixed_asset_investment",
+        "retail_sales",
+        "budget_revenue",
+        "urban_income",
+        "rural_income",
+        "exports",
+        "imports",
+    ),
+    "services": (
+        "items_handled",
+        "online_rate",
+        "on_spot_rate",
+        "satisfaction",
+        "kiosk_coverage",
+        "kiosk_uses",
+    ),
+    "infrastructure": (
+        "govnet_town_rate",
+        "govnet_village_rate",
+        "camera_online_rate",
+        "camera_connected_rate",
+        "data_collected",
+        "platform_accounts",
+    ),
+    "governance": (
+        "disputes_received",
+        "dispute_resolution_rate",
+        "dispute_village_share",
+        "dispute_town_share",
+        "dispute_satisfaction",
+        "disputes_escalated",
+        "dispute_on_time_rate",
+        "dispute_avg_days",
+    ),
+}
 LEVEL_SHORT = {1: "省", 2: "市", 3: "县", 4: "镇", 5: "村"}
 __all__ = [
     "AGGREGATION_NAMES",

@@ -10,6 +10,7 @@ import dash
 from dash import html
 
 from data_access.headlines import headline
+from data_access.indicators import PAGE_INDICATORS
 from pages._theme_blocks import (
     collected_at,
     detail_panels,
@@ -23,17 +24,7 @@ from pages._theme_common import PageContext, guarded, page_context, page_head
 PATH = "/economy"
 dash.register_page(__name__, path=PATH, name="经济运行", title="经济运行 · 百千万工程驾驶舱", order=10)
 
-INDICATORS = (
-    "gdp",
-    "industrial_va",
-    "fixed_asset_investment",
-    "retail_sales",
-    "budget_revenue",
-    "urban_income",
-    "rural_income",
-    "exports",
-    "imports",
-)
+INDICATORS = PAGE_INDICATORS["economy"]
 
 
 def layout(region: str | None = None, period: str | None = None, indicator: str | None = None, **_: str):

@@ -18,6 +18,7 @@ from components.governance import outcome_bars, overdue_table, type_bars
 from data_access.codes import short_code
 from data_access.governance import outcome_breakdown, overdue_cases, type_breakdown
 from data_access.headlines import headline
+from data_access.indicators import PAGE_INDICATORS
 from data_access.reporting import reference_date
 from pages._theme_blocks import (
     collected_at,
@@ -33,16 +34,7 @@ from pages._views import map_href
 PATH = "/governance"
 dash.register_page(__name__, path=PATH, name="基层治理", title="基层治理 · 百千万工程驾驶舱", order=12.5)
 
-INDICATORS = (
-    "disputes_received",
-    "dispute_resolution_rate",
-    "dispute_village_share",
-    "dispute_town_share",
-    "dispute_satisfaction",
-    "disputes_escalated",
-    "dispute_on_time_rate",
-    "dispute_avg_days",
-)
+INDICATORS = PAGE_INDICATORS["governance"]
 CARDS = 6  # the first six are cards (one row, as on the other theme pages); all are in the summary
 SOURCE = "市委政法委（综治中心）·矛盾纠纷码上办"
 OVERDUE_SHOWN = 100

@@ -18,6 +18,7 @@ from components.theme_charts import camera_traces, coverage_bars, sharing_bars
 from data_access.codes import short_code
 from data_access.errors import CockpitError
 from data_access.headlines import headline
+from data_access.indicators import PAGE_INDICATORS
 from data_access.infrastructure import (
     VideoCount,
     camera_points,
@@ -46,14 +47,7 @@ from pages._theme_common import (
 PATH = "/infrastructure"
 dash.register_page(__name__, path=PATH, name="数字底座", title="数字底座 · 百千万工程驾驶舱", order=13)
 
-INDICATORS = (
-    "govnet_town_rate",
-    "govnet_village_rate",
-    "camera_online_rate",
-    "camera_connected_rate",
-    "data_collected",
-    "platform_accounts",
-)
+INDICATORS = PAGE_INDICATORS["infrastructure"]
 SERVICES = "政务服务和数据管理局"
 CAMERA_PANEL = "infrastructure-camera"
 POINTS_FROM_LEVEL = 3  # cameras are drawn as points on the map of a county or below

@@ -14,6 +14,7 @@ from components.export_menu import export_menu
 from components.format import fmt_period, fmt_value
 from data_access.codes import short_code
 from data_access.headlines import Headline, headline
+from data_access.indicators import PAGE_INDICATORS
 from data_access.theme_views import kiosk_map
 from pages._theme_blocks import (
     collected_at,
@@ -28,7 +29,7 @@ from pages._theme_common import PageContext, chart_panel, guarded, map_graph, pa
 PATH = "/services"
 dash.register_page(__name__, path=PATH, name="政务服务", title="政务服务 · 百千万工程驾驶舱", order=11)
 
-INDICATORS = ("items_handled", "online_rate", "on_spot_rate", "satisfaction", "kiosk_coverage", "kiosk_uses")
+INDICATORS = PAGE_INDICATORS["services"]
 LEVEL_WORDS = {2: "地市", 3: "县（市、区）", 4: "镇（街道）"}
 DRILL_WORDS = {2: "逐级查看到各村（社区）", 3: "查看其下各镇、村", 4: "查看其下各村（社区）的布设"}
 CHILD_WORDS_AT = {2: "各市", 3: "各县（市、区）", 4: "各镇（街道）"}
