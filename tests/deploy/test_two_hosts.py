@@ -32,13 +32,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, text
 
 from data_access.settings import PROJECT_ROOT
 from tests.conftest import PG_URL, REDIS_URL, TINY_REGIONS, _pg_schema_url
 from tests.pages.conftest import COCKPIT, cockpit_env
 
 NGINX = "/usr/sbin/nginx"  # Debian's package
+DEBIAN_NGINX_CONF = Path("/etc/nginx/nginx.conf")  # the package's main config, as on the nginx host
 DEPLOY = PROJECT_ROOT / "deploy"
 SITE_CONF = DEPLOY / "cockpit.conf"
 ENV_FILE = DEPLOY / "cockpit.env"
@@ -49,6 +50,7 @@ ROOT = "990100"  # 测试市 of the tiny hierarchy
 VILLAGE, TOWN = "990101001001", "990101001000"  # 甲一社区 in 甲一街道
 COMMIT, FILE = "report-upload-commit", "report-upload-file"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SMALL = ("--workers", "2", "--threads", "2")  # two hosts × two workers on a 2-core machine
 BOOT_SECONDS = 180  # generous: four workers import the app at once on a busy 2-core machine
 
 
@@ -167,33 +169,30 @@ def render_site(upstreams: list[int], http_port: int, https_port: int, cert: Pat
 
 
 def nginx_main_conf(tmp: Path, site: Path, bare_port: int) -> str:
-    """What Debian's /etc/nginx/nginx.conf gives, unprivileged and in ``tmp``; the site included.
+    """Debian's own /etc/nginx/nginx.conf, run unprivileged from ``tmp``, the site included as the
+    README says (``conf.d``; ``sites-enabled`` left out).
 
     ``bare_port``: a test-only server passing requests on without X-Forwarded-For, to show what the
     app records when the proxy does not send it (nginx's own address).
     """
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the temp paths in tmp
-    temps = "\n".join(
-        f"    {kind}_temp_path {tmp / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temps = "".join(
+        f"\t{kind}_temp_path {tmp / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return f"""daemon off;
-{user}worker_processes 2;
-pid {tmp / "nginx.pid"};
-error_log {tmp / "nginx-error.log"} warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    sendfile on;
-    access_log {tmp / "nginx-access.log"};
-{temps}
-    include {site};
-    server {{
-        listen 127.0.0.1:{bare_port};
-        location / {{ proxy_pass http://cockpit; proxy_set_header X-Forwarded-For ""; }}
-    }}
-}}
-"""
+    bare = f'\tserver {{ listen 127.0.0.1:{bare_port}; location / {{ proxy_pass http://cockpit; proxy_set_header X-Forwarded-For ""; }} }}\n'
+    user = "user root;" if os.geteuid() == 0 else ""  # workers must reach the temp paths in tmp
+    conf = DEBIAN_NGINX_CONF.read_text(encoding="utf-8")
+    replacements = [
+        (r"^user \S+;$", user),
+        (r"^pid \S+;$", f"pid {tmp / 'nginx.pid'};"),
+        (r"^error_log \S+;$", f"error_log {tmp / 'nginx-error.log'} warn;"),
+        (r"^\s*access_log \S+;$", f"\taccess_log {tmp / 'nginx-access.log'};"),
+        (r"^\s*include /etc/nginx/conf\.d/\*\.conf;$", f"\tinclude {site};\n{temps}{bare}"),
+        (r"^\s*include /etc/nginx/sites-enabled/\*;$", ""),
+    ]
+    for pattern, replacement in replacements:
+        conf, n = re.subn(pattern, lambda _m, r=replacement: r, conf, flags=re.M)
+        assert n == 1, f"{DEBIAN_NGINX_CONF} is not Debian's: expected one {pattern!r}"
+    return "daemon off;\n" + conf
 
 
 @dataclass
@@ -206,9 +205,10 @@ class Cluster:
     database_url: str
     logs: dict[str, Path]
     backend: str
+    store: Engine  # the test's own connection to the shared store (reads only)
 
-    def engine(self):
-        return create_engine(self.database_url)
+    def engine(self) -> Engine:
+        return self.store
 
     def log_of(self, name: str) -> str:
         return self.logs[name].read_text(encoding="utf-8", errors="replace")
@@ -227,7 +227,8 @@ def _seed(database_url: str, cache_url: str, tmp: Path) -> None:
     store.configure(settings)
     try:
         rows = [
-            dict(zip(("code", "name", "level", "parent", "kind"), map(str, r), strict=True)) for r in TINY_REGIONS
+            dict(zip(("code", "name", "level", "parent", "kind"), map(str, r), strict=True))
+            for r in TINY_REGIONS
         ]
         with store.engine().begin() as conn:
             insert_regions(conn, rows)
@@ -245,7 +246,9 @@ def _wait_ready(name: str, target, procs: dict, logs: dict) -> None:
     while time.monotonic() < deadline:
         for pname, proc in procs.items():
             if proc.poll() is not None:
-                pytest.fail(f"{pname} exited ({proc.returncode}):\n{logs[pname].read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"{pname} exited ({proc.returncode}):\n{logs[pname].read_text(errors='replace')[-3000:]}"
+                )
         try:
             if Browser().get(target, "/readyz").status == 200:
                 return
@@ -280,6 +283,7 @@ def cluster(tmp_path_factory):
     cache_url = REDIS_URL or str(tmp / "cache")  # Redis keys carry the new store's id: no collision
     procs: dict[str, subprocess.Popen] = {}
     logs: dict[str, Path] = {}
+    c = None
     try:
         _seed(database_url, cache_url, tmp)
         ports = {"a": _free_port(), "b": _free_port()}
@@ -301,7 +305,7 @@ def cluster(tmp_path_factory):
             logs[f"access-{name}"] = tmp / f"access-{name}.log"
             with open(logs[name], "wb") as out:
                 procs[name] = subprocess.Popen(
-                    [str(COCKPIT), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "2"],
+                    [str(COCKPIT), "serve", "--host", "127.0.0.1", "--port", str(port), *SMALL],
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
@@ -336,12 +340,15 @@ def cluster(tmp_path_factory):
             database_url=database_url,
             logs=logs,
             backend="postgresql" if PG_URL else "sqlite",
+            store=create_engine(database_url),
         )
         for name, target in (("a", c.a), ("b", c.b), ("nginx", c.nginx)):
             _wait_ready(name, target, procs, logs)
         yield c
     finally:
         _stop(procs)
+        if c is not None:
+            c.store.dispose()
         if admin is not None:
             from data_access import db
 
@@ -367,6 +374,9 @@ def test_two001_a_login_on_one_host_is_valid_on_the_other_and_a_logout_ends_it_o
         assert page.status == 200 and "百千万工程驾驶舱" in page.text
         api = browser.get(host, f"/api/v1/regions/{ROOT}")
         assert api.status == 200 and api.json()["name"] == "测试市"
+    # A page drawn from one host sends its callbacks to any host: both know them by the same keys.
+    deps = [browser.get(host, "/_dash-dependencies") for host in (cluster.a, cluster.b)]
+    assert deps[0].status == 200 and deps[0].json() == deps[1].json() and len(deps[0].json()) > 20
     # 退出 on B (the header's form sends the session's CSRF token) ends the session for A too.
     stolen = dict(browser.cookies)
     token = _session_csrf(browser.cookies["bqw_session"])
@@ -419,7 +429,9 @@ def test_two002_a_write_through_one_host_is_seen_at_once_through_the_other(clust
     for host in (cluster.a, cluster.b, cluster.nginx, cluster.nginx):  # cached everywhere first
         assert _values(browser, host)[VILLAGE] is None
     version = browser.get(cluster.b, "/api/v1/version").json()["data_version"]
-    body = json.dumps(_upload_commit_payload(browser, cluster.a, "区划代码,指标,期别,数值\n" + f"{VILLAGE},f_kiosk,2026-10,7\n"))
+    # The callback as the page loaded from host B knows it, answered by host A.
+    csv_text = f"区划代码,指标,期别,数值\n{VILLAGE},f_kiosk,2026-10,7\n"
+    body = json.dumps(_upload_commit_payload(browser, cluster.b, csv_text))
     answer = browser.request(cluster.a, "POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json"})  # fmt: skip
     assert answer.status == 200 and "已写入" in answer.text, answer.text[:500]
     assert _values(browser, cluster.b)[VILLAGE] == 7  # at once: no second of grace
@@ -508,5 +520,8 @@ def test_two007_readme_shows_the_tested_files_in_full():
     for path in (SITE_CONF, UNIT_FILE, ENV_FILE):
         assert path.read_text(encoding="utf-8").strip() in readme, f"README must show {path.name} in full"
     unit = UNIT_FILE.read_text(encoding="utf-8")
-    assert "ExecStart=/opt/cockpit/.venv/bin/cockpit serve " in unit and "EnvironmentFile=/etc/cockpit/cockpit.env" in unit
+    assert (
+        "ExecStart=/opt/cockpit/.venv/bin/cockpit serve " in unit
+        and "EnvironmentFile=/etc/cockpit/cockpit.env" in unit
+    )
     assert shutil.which("openssl"), "openssl makes the test's certificate (.ci/run installs it)"
