@@ -169,8 +169,8 @@ def render_site(upstreams: list[int], http_port: int, https_port: int, cert: Pat
 
 
 def nginx_main_conf(tmp: Path, site: Path, bare_port: int) -> str:
-    """Debian's own /etc/nginx/nginx.conf, run unprivileged from ``tmp``, the site included as the
-    README says (``conf.d``; ``sites-enabled`` left out).
+    """Debian's own /etc/nginx/nginx.conf with its pid, logs and temp paths in ``tmp`` and in the
+    foreground, the site included as the README says (``conf.d``; ``sites-enabled`` left out).
 
     ``bare_port``: a test-only server passing requests on without X-Forwarded-For, to show what the
     app records when the proxy does not send it (nginx's own address).
@@ -206,9 +206,6 @@ class Cluster:
     logs: dict[str, Path]
     backend: str
     store: Engine  # the test's own connection to the shared store (reads only)
-
-    def engine(self) -> Engine:
-        return self.store
 
     def log_of(self, name: str) -> str:
         return self.logs[name].read_text(encoding="utf-8", errors="replace")
@@ -274,6 +271,10 @@ def _stop(procs: dict) -> None:
 def cluster(tmp_path_factory):
     if not os.access(NGINX, os.X_OK):
         pytest.fail(f"{NGINX} not found: install Debian's nginx (apt-get install nginx; .ci/run does)")
+    if not shutil.which("openssl"):
+        pytest.fail(
+            "openssl not found (it makes the test's certificate): apt-get install openssl; .ci/run does"
+        )
     tmp = tmp_path_factory.mktemp("twohosts")
     schema = admin = None
     if PG_URL:
@@ -441,7 +442,7 @@ def test_two002_a_write_through_one_host_is_seen_at_once_through_the_other(clust
     while browser.get(cluster.b, "/api/v1/version").json()["data_version"] == version:
         assert time.monotonic() < deadline, "host B never saw the new data version"
         time.sleep(0.2)
-    with cluster.engine().connect() as conn:
+    with cluster.store.connect() as conn:
         stored = conn.execute(
             text("SELECT value FROM observation WHERE indicator_code = 'f_kiosk' AND region_code = :r"),
             {"r": VILLAGE},
@@ -463,7 +464,7 @@ def test_two003_failed_logins_count_across_both_hosts(cluster):
 
 
 def _audit_addresses(cluster: Cluster, username: str) -> list[str]:
-    with cluster.engine().connect() as conn:
+    with cluster.store.connect() as conn:
         rows = conn.execute(
             text("SELECT address FROM audit_log WHERE username = :u ORDER BY id"), {"u": username}
         ).all()
@@ -478,7 +479,7 @@ def test_two004_behind_nginx_the_app_records_the_clients_own_address(cluster):
     forged = {"X-Forwarded-For": "203.0.113.7"}
     assert client.login(cluster.nginx, user, "nope", headers=forged).status == 401
     assert _audit_addresses(cluster, user) == ["127.0.0.2", "127.0.0.2"]
-    with cluster.engine().connect() as conn:
+    with cluster.store.connect() as conn:
         keys = {k for (k,) in conn.execute(text("SELECT key FROM login_attempt"))}
     assert "addr:127.0.0.2" in keys and "addr:203.0.113.7" not in keys
     # The access logs of the hosts name the client too, not nginx.
@@ -524,4 +525,3 @@ def test_two007_readme_shows_the_tested_files_in_full():
         "ExecStart=/opt/cockpit/.venv/bin/cockpit serve " in unit
         and "EnvironmentFile=/etc/cockpit/cockpit.env" in unit
     )
-    assert shutil.which("openssl"), "openssl makes the test's certificate (.ci/run installs it)"
