@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -43,11 +44,42 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creates it on an empty database)."""
+    """Bring the schema to the newest migration (creates it on an empty database).
+
+    Processes that start at once on an older (or empty) schema — several app hosts, or a command
+    beside the server — migrate one after the other: the upgrade runs in one transaction that
+    first takes :func:`_migration_lock`; whoever waited then finds the schema at the newest
+    revision. Unlocked, each ran the same DDL and all but the first failed ("relation already
+    exists"), and a server whose start failed so stayed down. A schema already at the newest
+    revision (every usual start) is only read.
+    """
+    with engine.connect() as conn:
+        if current_revision(conn) == head_revision():
+            return
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        _migration_lock(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _migration_lock(conn) -> None:  # noqa: ANN001 - a Connection
+    """Hold the store's migration lock until the transaction ends.
+
+    PostgreSQL: an advisory lock for the store's schema (stores in other schemas do not wait).
+    SQLite: the database's write lock (``BEGIN IMMEDIATE``; others wait up to the busy timeout).
+    """
+    if conn.dialect.name == "postgresql":
+        schema = conn.execute(text("SELECT current_schema()")).scalar() or ""
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": migration_lock_key(schema)})
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def migration_lock_key(schema: str) -> int:
+    """The advisory lock id of one PostgreSQL schema's migrations."""
+    digest = hashlib.sha256(f"cockpit-migrate:{schema}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 @functools.cache

@@ -71,3 +71,61 @@ def test_sto003_concurrent_writers_never_share_a_version(configured):
     first.close()
     worker.join(30)
     assert (got["first"], got["second"], store.data_version()) == (2, 3, 3)
+
+
+# Run by each process of test_sto004: import, say ready, wait for the start signal, migrate.
+_MIGRATE = """
+import sys, time
+from pathlib import Path
+from data_access import db
+engine = db.get_engine(sys.argv[1])
+Path(sys.argv[2]).touch()
+while not Path(sys.argv[3]).exists():
+    time.sleep(0.005)
+db.upgrade(engine)
+"""
+
+
+def test_sto004_processes_starting_at_once_on_an_empty_store_all_migrate_it(store_url, tmp_path):
+    """Several app hosts (or a command beside the server) starting together on an old or empty
+    schema: one migrates, the others wait for it; none fails (unlocked, all but one failed)."""
+    import subprocess
+    import sys
+    import time
+
+    from sqlalchemy import create_engine
+
+    from data_access import db
+    from data_access.settings import PROJECT_ROOT
+
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{i}" for i in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _MIGRATE, store_url, str(flag), str(go)],
+            cwd=PROJECT_ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for flag in ready
+    ]
+    try:
+        deadline = time.monotonic() + 120
+        while not all(flag.exists() for flag in ready):  # all imported: start them together
+            assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+            time.sleep(0.05)
+        go.touch()
+        errors = [p.communicate(timeout=120)[1] for p in procs]  # waits, reads and closes the pipe
+    finally:
+        for p in procs:
+            if p.returncode is None:
+                p.kill()
+                p.communicate()
+    results = [(p.returncode, err) for p, err in zip(procs, errors, strict=True)]
+    assert [code for code, _ in results] == [0] * 4, [err[-600:] for _, err in results]
+    engine = create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            assert db.current_revision(conn) == db.head_revision()
+    finally:
+        engine.dispose()
