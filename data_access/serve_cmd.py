@@ -30,6 +30,9 @@ GRACEFUL_SECONDS = 30
 TIMEOUT_SECONDS = (
     120  # a worker silent this long is restarted (the province's largest queries stay well below)
 )
+# Any one database statement of a worker is cancelled after this long (data_access.db), so no
+# request can hold a worker near TIMEOUT_SECONDS; the longest at the province root take < 2 s.
+STATEMENT_SECONDS = 30
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -136,6 +139,9 @@ class CockpitServer(BaseApplication):
     def load(self):  # noqa: ANN201 - the WSGI callable
         from app import create_app
 
+        from .db import bound_statements
+
+        bound_statements(STATEMENT_SECONDS)  # before the worker opens its first connection
         server = create_app(self.settings).server
         warm_up(server)
         return server
