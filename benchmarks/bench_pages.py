@@ -506,8 +506,11 @@ def _named_requests(
     rows = {"overview (/)": timed(lambda: visit(client, deps, shell, "/", ""))}
     for name, (a, b) in drills.items():
         body = _drill_payload(deps, state_of, a, b)
-        rows[f"{name} ({a[:6]}→{b[:6]})"] = timed(lambda body=body: _post(client, body))
-    period = _latest_period(app, API_INDICATOR)
+        size = len(_post(client, body))  # the figure of the drilled map, not a 204 (nothing to draw)
+        if size < 1000:
+            raise RuntimeError(f"{name}: only {size} bytes answered")
+        rows[f"{name} ({a[:6]}→{b[:6]}, {size / 1024:.0f} KB)"] = timed(lambda body=body: _post(client, body))
+    period = _latest_period(app)
     api = f"/api/v1/values?indicator={API_INDICATOR}&period={period}&parent={args.root[:6]}"
 
     def call_api() -> None:
@@ -515,7 +518,7 @@ def _named_requests(
             client.base + api, headers={"Authorization": f"Bearer {token}"}, timeout=args.timeout
         )
         if resp.status_code != 200:
-            raise RuntimeError(f"API HTTP {resp.status_code}")
+            raise RuntimeError(f"API HTTP {resp.status_code}: {resp.text[:200]}")
 
     rows[f"API values at the root ({API_INDICATOR} {period})"] = timed(call_api)
     print(f"{'request':<52}{'p50 ms':>8}{'p95 ms':>8}   ({n} each, load {_load()})")
@@ -523,7 +526,8 @@ def _named_requests(
         print(f"{name:<52}{_pct(times, 0.5) * 1000:>8.0f}{_pct(times, 0.95) * 1000:>8.0f}")
 
 
-def _latest_period(app: Any, code: str) -> str:
+def _latest_period(app: Any) -> str:
+    """The store's latest month with observations (the API's period)."""
     from sqlalchemy import func, select
 
     from data_access import store
@@ -531,7 +535,9 @@ def _latest_period(app: Any, code: str) -> str:
 
     with app.server.app_context(), store.engine().connect() as conn:
         return conn.execute(
-            select(func.max(observation.c.period)).where(observation.c.indicator_code == code)
+            select(func.max(observation.c.period)).where(
+                observation.c.period.like("____-__"), ~observation.c.period.like("%Q%")
+            )
         ).scalar()
 
 
