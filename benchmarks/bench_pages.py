@@ -304,7 +304,7 @@ def _serve_env(args: argparse.Namespace, instance: Path) -> dict[str, str]:
         COCKPIT_ROOT_REGION=args.root,
         COCKPIT_INSTANCE_DIR=str(instance),
         COCKPIT_CACHE_URL=args.cache_url,
-        COCKPIT_ACCESS_LOG="",
+        COCKPIT_ACCESS_LOG=str(instance / "access.log"),
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -358,9 +358,24 @@ def _start_server(env: dict[str, str], workers: int, log: Path) -> tuple[subproc
             if proc.poll() is not None:
                 raise SystemExit(f"cockpit serve exited: {log.read_text()[-2000:]}") from None
             time.sleep(0.25)
-    # every worker booted (each answers /readyz; several rounds so all four have taken one)
-    for _ in range(4 * workers):
-        urllib.request.urlopen(f"{base}/readyz", timeout=120).read()
+    # Every worker booted: /readyz from several clients at once until the access log shows an
+    # answer from each worker (its pid is the log line's <pid>).
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    access = Path(env["COCKPIT_ACCESS_LOG"])
+    deadline = time.monotonic() + 600
+    with ThreadPoolExecutor(workers) as pool:
+        while time.monotonic() < deadline:
+            list(
+                pool.map(
+                    lambda _: urllib.request.urlopen(f"{base}/readyz", timeout=120).read(), range(workers)
+                )
+            )
+            pids = set(re.findall(r"<(\d+)>", access.read_text())) if access.exists() else set()
+            if len(pids) >= workers:
+                break
+            time.sleep(0.5)
     return proc, base
 
 
