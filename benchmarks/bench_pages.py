@@ -485,6 +485,9 @@ def serve_bench(args: argparse.Namespace) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+        import shutil
+
+        shutil.rmtree(instance, ignore_errors=True)  # the server's instance folder and file cache
 
 
 def _named_requests(
