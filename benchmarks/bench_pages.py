@@ -20,7 +20,8 @@ root: every page under 1 s warm, under 3 s cold and under 300 KB of JSON.
 
 ``--serve`` measures the same visits over HTTP against ``cockpit serve`` (gunicorn, ``--workers``
 processes of one thread each: sync workers), started fresh on a free loopback port with a
-dedicated leader account of the root (``bench-pages``, created when missing):
+dedicated leader account of the root (``bench-pages``, created when missing, enabled for the run
+and disabled again at its end, with its token):
 
 1. four simultaneous first visits: four logged-in clients open one heavy page each (/services,
    /infrastructure, /reporting, the overview) at the same moment on the just-started server;
@@ -485,6 +486,10 @@ def serve_bench(args: argparse.Namespace) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+        # the account's password is in this file: disabled again (which revokes its token too)
+        subprocess.run(
+            [str(COCKPIT), "user", "disable", BENCH_USER], env=env, capture_output=True, check=False
+        )
         import shutil
 
         shutil.rmtree(instance, ignore_errors=True)  # the server's instance folder and file cache
