@@ -260,13 +260,13 @@ def _reporting(reg: Region, month: str, scope: Scope, generated_by: str, now: da
             sentences.append(
                 f"{best[2]}报送完整率最高（{fmt_value(best[3], '%', 1)}），{worst[2]}最低（{fmt_value(worst[3], '%', 1)}）。"
             )
-    overdue = reporting.overdue_units(reg.code, month, scope, None, today, False)
+    overdue = reporting.overdue_units(reg.code, month, scope, None, today, False, limit=10)
     attention = [
         f"逾期未报 · {u.name}：{u.task_name}（{fmt_period(u.period)}），逾期 {u.days_overdue} 天"
-        for u in overdue[:10]
+        for u in overdue
     ]
-    if len(overdue) > 10:
-        attention.append(f"另有 {len(overdue) - 10} 个单位逾期未报，详见填表报数页面。")
+    if t.overdue > 10:
+        attention.append(f"另有 {t.overdue - 10} 个单位逾期未报，详见填表报数页面。")
     return Briefing(
         page="reporting",
         page_name=PAGES["reporting"][0],

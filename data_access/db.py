@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 from pathlib import Path
 
 from alembic import command
@@ -14,9 +15,22 @@ from sqlalchemy.engine import make_url
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+# Seconds any one statement of this process may run (None: unbounded, the CLI's default).
+# ``cockpit serve`` sets it in every worker (:func:`bound_statements`), so no request can hold a
+# worker near gunicorn's timeout: PostgreSQL cancels the statement (statement_timeout), SQLite
+# interrupts it (a progress handler); either raises an OperationalError the request reports.
+_statement_limit: list[float | None] = [None]
+
+
+def bound_statements(seconds: float | None) -> None:
+    """Bound every statement of connections opened from now on (None: no bound)."""
+    _statement_limit[0] = seconds
+
+
 @functools.cache
 def get_engine(url: str) -> Engine:
-    """One engine per URL and process. SQLite gets WAL, foreign keys and a busy timeout."""
+    """One engine per URL and process. SQLite gets WAL, foreign keys and a busy timeout; both
+    backends get the statement bound of :func:`bound_statements` when one is set."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -24,15 +38,43 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _pragmas(dbapi_conn, record):  # noqa: ANN001
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # [deadline]: set when a statement starts, cleared at commit/rollback; 0 = none.
+            deadline = record.info["deadline"] = [0.0]
+            dbapi_conn.set_progress_handler(
+                lambda: 1 if deadline[0] and time.monotonic() > deadline[0] else 0, 20_000
+            )
 
+        @event.listens_for(engine, "before_cursor_execute")
+        def _start(conn, _cursor, _statement, _params, _context, _many):  # noqa: ANN001
+            holder, limit = conn.info.get("deadline"), _statement_limit[0]
+            if holder is not None:
+                holder[0] = time.monotonic() + limit if limit else 0.0
+
+        def _clear(conn) -> None:  # noqa: ANN001
+            holder = conn.info.get("deadline")
+            if holder is not None:
+                holder[0] = 0.0
+
+        event.listen(engine, "commit", _clear)
+        event.listen(engine, "rollback", _clear)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _timeout(dbapi_conn, _record):  # noqa: ANN001
+        limit = _statement_limit[0]
+        if limit:
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET statement_timeout = {int(limit * 1000)}")
+            dbapi_conn.commit()
+
+    return engine
 
 
 def alembic_config(engine: Engine) -> Config:

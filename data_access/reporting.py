@@ -220,39 +220,92 @@ def default_month(scope: Scope, today: date | str | None = None) -> str | None:
 
 
 # --- counting ------------------------------------------------------------------------------------
+#
+# Every count of a page comes from two grouped queries, each cached per data version: the *grid*
+# of a region (units below it, by task, period and level, over a window of months: the page's 12)
+# and the *child grid* of a region's children for one month. Everything else (a month's total, its
+# rounds, its levels, the trend, the burden) is summed from those rows in Python, so /reporting at
+# the province root reads the ~757k submission rows once per data version instead of once per
+# panel. "Overdue" depends on the reference day, so the grids hold only what does not:
+# expected, reported, on time; a round's overdue count is its missing count once it is past due.
 
 
-def _counts(group_cols: list, where: list, today: str) -> list:
-    """Rows of (*group_cols, expected, reported, on_time, overdue) for submissions matching ``where``."""
+def _grid_stmt(group_cols: list, where: list, by_parent: bool = False):
+    """(*group_cols, expected, reported, on_time) of the submissions matching ``where``; with
+    ``by_parent`` the closure's ancestor is joined to its region (to filter on its parent)."""
     s, rp = submission.c, reporting_period.c
-    due = rp.due_date
     reported = case((s.submitted_at.is_not(None), 1), else_=0)
-    on_time = case((func.date(s.submitted_at) <= due, 1), else_=0)
-    overdue = case((and_(s.submitted_at.is_(None), due < date.fromisoformat(today)), 1), else_=0)
-    stmt = (
-        select(*group_cols, func.count(), func.sum(reported), func.sum(on_time), func.sum(overdue))
-        .select_from(
-            submission.join(reporting_period, and_(rp.task_code == s.task_code, rp.period == s.period))
-            .join(region_closure, region_closure.c.descendant == s.region_code)
-            .join(region_table, region_table.c.code == region_closure.c.ancestor)
-        )
+    on_time = case((func.date(s.submitted_at) <= rp.due_date, 1), else_=0)
+    joined = submission.join(reporting_period, and_(rp.task_code == s.task_code, rp.period == s.period)).join(
+        region_closure, region_closure.c.descendant == s.region_code
+    )
+    if by_parent:
+        joined = joined.join(region_table, region_table.c.code == region_closure.c.ancestor)
+    return (
+        select(*group_cols, func.count(), func.sum(reported), func.sum(on_time))
+        .select_from(joined)
         .where(*where)
         .group_by(*group_cols)
     )
+
+
+def _periods(months: tuple[str, ...] | list[str]) -> list[str]:
+    return [p for m in months for p in periods_ending_in(m)]
+
+
+@versioned
+def _grid(region12: str, months: tuple[str, ...]) -> list[tuple[str, str, date, int, int, int, int]]:
+    """Units below the region (itself included) for the rounds ending in ``months``: rows of
+    (task, period, due date, unit level, expected, reported, on time), one query."""
+    s, rp, lvl = submission.c, reporting_period.c, region_closure.c.descendant_level
+    stmt = _grid_stmt(
+        [s.task_code, s.period, rp.due_date, lvl],
+        [region_closure.c.ancestor == region12, s.period.in_(_periods(months))],
+    )
     with store.engine().connect() as conn:
-        return conn.execute(stmt).all()
+        rows = conn.execute(stmt).all()
+    return [(t, p, _as_date(d), int(lv), int(n), int(r or 0), int(o or 0)) for t, p, d, lv, n, r, o in rows]
 
 
-def _filters(region12: str, periods: list[str], task: str | None) -> list:
-    where = [region_closure.c.ancestor == region12, submission.c.period.in_(periods)]
-    if task:
-        where.append(submission.c.task_code == task)
-    return where
+@versioned
+def _child_grid(parent12: str, month: str) -> list[tuple[str, str, date, int, int, int]]:
+    """Units below each child of the region for the rounds ending in the month: rows of
+    (child, task, due date, expected, reported, on time), one query."""
+    s, rp, anc = submission.c, reporting_period.c, region_closure.c.ancestor
+    stmt = _grid_stmt(
+        [anc, s.task_code, rp.due_date],
+        [region_table.c.parent_code == parent12, s.period.in_(periods_ending_in(month))],
+        by_parent=True,
+    )
+    with store.engine().connect() as conn:
+        rows = conn.execute(stmt).all()
+    return [(c, t, _as_date(d), int(n), int(r or 0), int(o or 0)) for c, t, d, n, r, o in rows]
 
 
-def _tally(key: str, name: str, row) -> Tally:
-    expected, reported, on_time, overdue = (int(x or 0) for x in row[-4:])
-    return Tally(key, name, expected, reported, on_time, overdue)
+def _add(acc: list[int], expected: int, reported: int, on_time: int, due: date, today: date) -> None:
+    """Add one group of a grid to [expected, reported, on time, overdue] (overdue: missing, past due)."""
+    acc[0] += expected
+    acc[1] += reported
+    acc[2] += on_time
+    if due < today:
+        acc[3] += expected - reported
+
+
+def _window(scope: Scope, month: str) -> tuple[str, ...]:
+    """The months a page about ``month`` counts: the 12 with rounds up to it (its trend's), or just
+    the month when it has no rounds (then nothing is counted for it)."""
+    months = _months_until(scope, month, 12)
+    return tuple(months) if month in months else (month,)
+
+
+def _month_rows(region12: str, month: str, scope: Scope, task: str | None) -> list[tuple]:
+    """The grid rows of the rounds ending in the month (of one task when given)."""
+    periods = set(periods_ending_in(month))
+    return [
+        r
+        for r in _grid(region12, _window(scope, month))
+        if r[1] in periods and (task is None or r[0] == task)
+    ]
 
 
 @versioned
@@ -261,11 +314,14 @@ def round_tallies(region: str, month: str, scope: Scope, today: str | None = Non
 
     Rounds in which no unit below the region takes part are left out.
     """
-    region12, today = scope.check(region), _today(today)
+    region12, ref = scope.check(region), date.fromisoformat(_today(today))
     by_code = {t.code: t for t in tasks()}
-    cols = [submission.c.task_code, submission.c.period, reporting_period.c.due_date]
-    rows = _counts(cols, _filters(region12, periods_ending_in(month), None), today)
-    out = [RoundTally(by_code[r[0]], r[1], _as_date(r[2]), _tally(r[0], by_code[r[0]].name, r)) for r in rows]
+    sums: dict[tuple[str, str, date], list[int]] = {}
+    for t, p, due, _lv, n, r, o in _month_rows(region12, month, scope, None):
+        _add(sums.setdefault((t, p, due), [0, 0, 0, 0]), n, r, o, due, ref)
+    out = [
+        RoundTally(by_code[t], p, due, Tally(t, by_code[t].name, *acc)) for (t, p, due), acc in sums.items()
+    ]
     return sorted(out, key=lambda rt: (rt.task.level, rt.task.code))
 
 
@@ -279,8 +335,10 @@ def region_tally(
 ) -> Tally:
     """All rounds ending in the month (or one task's), summed over the units below the region."""
     target = get_region(region, scope)
-    rows = _counts([], _filters(target.code, periods_ending_in(month), _check_task(task)), _today(today))
-    return _tally(target.code, target.name, rows[0]) if rows else Tally(target.code, target.name, 0, 0, 0, 0)
+    ref, acc = date.fromisoformat(_today(today)), [0, 0, 0, 0]
+    for _t, _p, due, _lv, n, r, o in _month_rows(target.code, month, scope, _check_task(task)):
+        _add(acc, n, r, o, due, ref)
+    return Tally(target.code, target.name, *acc)
 
 
 @versioned
@@ -288,10 +346,11 @@ def level_tallies(
     region: str, month: str, scope: Scope, task: str | None = None, today: str | None = None
 ) -> list[Tally]:
     """Counts by the level of the reporting units (市, 县, 镇, 村), only levels that report."""
-    region12 = scope.check(region)
-    col = region_closure.c.descendant_level
-    rows = _counts([col], _filters(region12, periods_ending_in(month), _check_task(task)), _today(today))
-    return [_tally(str(r[0]), LEVEL_NAMES.get(int(r[0]), str(r[0])), r) for r in sorted(rows)]
+    region12, ref = scope.check(region), date.fromisoformat(_today(today))
+    sums: dict[int, list[int]] = {}
+    for _t, _p, due, lv, n, r, o in _month_rows(region12, month, scope, _check_task(task)):
+        _add(sums.setdefault(lv, [0, 0, 0, 0]), n, r, o, due, ref)
+    return [Tally(str(lv), LEVEL_NAMES.get(lv, str(lv)), *sums[lv]) for lv in sorted(sums)]
 
 
 @versioned
@@ -300,15 +359,13 @@ def children_tallies(
 ) -> list[Tally]:
     """One tally per direct child of the region (by code), zeros where nothing was expected."""
     parent = get_region(region, scope)
-    where = [region_table.c.parent_code == parent.code, submission.c.period.in_(periods_ending_in(month))]
-    if _check_task(task):
-        where.append(submission.c.task_code == task)
-    rows = {r[0]: r for r in _counts([region_closure.c.ancestor], where, _today(today))}
+    task, ref = _check_task(task), date.fromisoformat(_today(today))
+    sums: dict[str, list[int]] = {}
+    for child, t, due, n, r, o in _child_grid(parent.code, month):
+        if task is None or t == task:
+            _add(sums.setdefault(child, [0, 0, 0, 0]), n, r, o, due, ref)
     kids = region_index().children.get(parent.code, [])
-    return [
-        _tally(k.code, k.name, rows[k.code]) if k.code in rows else Tally(k.code, k.name, 0, 0, 0, 0)
-        for k in kids
-    ]
+    return [Tally(k.code, k.name, *sums.get(k.code, (0, 0, 0, 0))) for k in kids]
 
 
 GRASSROOTS = (4, 5)
@@ -333,15 +390,13 @@ def trend(
 
     ``end`` (a month) stops the series there, e.g. at the month the page shows.
     """
-    region12 = scope.check(region)
+    region12, ref = scope.check(region), date.fromisoformat(_today(today))
+    task = _check_task(task)
     months = _months_until(scope, end, last)
-    periods = [p for m in months for p in periods_ending_in(m)]
-    rows = _counts([submission.c.period], _filters(region12, periods, _check_task(task)), _today(today))
     sums: dict[str, list[int]] = {m: [0, 0, 0, 0] for m in months}
-    for row in rows:
-        acc = sums[end_month(row[0])]
-        for i, x in enumerate(row[-4:]):
-            acc[i] += int(x or 0)
+    for t, p, due, _lv, n, r, o in _grid(region12, tuple(months)):
+        if task is None or t == task:
+            _add(sums[end_month(p)], n, r, o, due, ref)
     return [Tally(m, m, *sums[m]) for m in months if sums[m][0]]
 
 
@@ -355,13 +410,11 @@ def burden_trend(region: str, scope: Scope, last: int = 12, end: str | None = No
     units = {target.level: 1, **count_by_level(target.code, scope)}
     levels = [lv for lv in GRASSROOTS if units.get(lv)]
     months = _months_until(scope, end, last)
-    periods = [p for m in months for p in periods_ending_in(m)]
-    cols = [submission.c.period, region_closure.c.descendant_level]
-    where = _filters(target.code, periods, None) + [region_closure.c.descendant_level.in_(levels)]
     forms: dict[tuple[str, int], int] = {}
-    for row in _counts(cols, where, reference_date()):
-        key = (end_month(row[0]), int(row[1]))
-        forms[key] = forms.get(key, 0) + int(row[2])
+    for _t, p, _due, lv, n, _r, _o in _grid(target.code, tuple(months)):
+        if lv in levels:
+            key = (end_month(p), lv)
+            forms[key] = forms.get(key, 0) + n
     return [Burden(m, lv, forms.get((m, lv), 0), units[lv]) for m in months for lv in levels]
 
 
@@ -376,15 +429,20 @@ def overdue_units(
     task: str | None = None,
     today: str | None = None,
     reveal_phones: bool = False,
+    limit: int | None = None,
 ) -> list[OverdueUnit]:
     """Units below the region still missing a round of the month after its due date.
 
     Each comes with its contact (the first of its region in command order); phones are masked
-    unless ``reveal_phones``. Longest overdue first, then by region code.
+    unless ``reveal_phones``. Longest overdue first, then by region code, then task. ``limit``
+    keeps the first so many (sorted and cut in the query: at the province root a month can have
+    tens of thousands); how many there are in all is ``region_tally(...).overdue``.
     """
     region12, today = scope.check(region), _today(today)
     s, rp, t = submission.c, reporting_period.c, reporting_task.c
-    where = _filters(region12, periods_ending_in(month), _check_task(task))
+    where = [region_closure.c.ancestor == region12, s.period.in_(periods_ending_in(month))]
+    if _check_task(task):
+        where.append(s.task_code == task)
     where += [s.submitted_at.is_(None), rp.due_date < date.fromisoformat(today)]
     stmt = (
         select(s.task_code, t.name, s.period, rp.due_date, s.region_code)
@@ -395,6 +453,8 @@ def overdue_units(
         )
         .where(*where)
     )
+    if limit is not None:
+        stmt = stmt.order_by(rp.due_date, s.region_code, s.task_code).limit(limit)
     with store.engine().connect() as conn:
         rows = conn.execute(stmt).all()
         codes = sorted({r[4] for r in rows})

@@ -3,7 +3,7 @@
 Production (the default) embeds gunicorn (:class:`CockpitServer`, a ``gunicorn.app.base.
 BaseApplication``), so ``cockpit`` stays the one entry point: ``--workers`` processes (setting
 ``COCKPIT_WORKERS``, default 2 × cores + 1, at most 8) of ``--threads`` threads each
-(``COCKPIT_THREADS``, default 4). Settings are checked before anything starts
+(``COCKPIT_THREADS``, default 4; ``--threads 1`` runs gunicorn's sync workers). Settings are checked before anything starts
 (:func:`data_access.health.validate_settings`). With more than one worker and no
 ``COCKPIT_CACHE_URL`` the workers share a file cache in ``<instance>/cache``. Gunicorn's own
 signals apply: SIGHUP reloads the workers gracefully, SIGTERM stops after the requests in flight
@@ -30,6 +30,9 @@ GRACEFUL_SECONDS = 30
 TIMEOUT_SECONDS = (
     120  # a worker silent this long is restarted (the province's largest queries stay well below)
 )
+# Any one database statement of a worker is cancelled after this long (data_access.db), so no
+# request can hold a worker near TIMEOUT_SECONDS; the longest at the province root take < 2 s.
+STATEMENT_SECONDS = 30
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +78,10 @@ def _serve(args: argparse.Namespace) -> int:
         "bind": f"{args.host}:{args.port}",
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        # One thread: gunicorn's sync worker, which takes a connection only when it is free. A
+        # one-thread gthread worker accepts several and queues them behind a slow one while other
+        # workers idle (seen: two of four simultaneous first visits on one worker, 13.8 s).
+        "worker_class": "gthread" if threads > 1 else "sync",
         "accesslog": settings.access_log or None,
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
@@ -136,6 +142,9 @@ class CockpitServer(BaseApplication):
     def load(self):  # noqa: ANN201 - the WSGI callable
         from app import create_app
 
+        from .db import bound_statements
+
+        bound_statements(STATEMENT_SECONDS)  # before the worker opens its first connection
         server = create_app(self.settings).server
         warm_up(server)
         return server

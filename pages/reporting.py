@@ -321,7 +321,8 @@ def _overdue(place: Region, month: str, task: str | None, scope: Scope, today: s
     from web.auth import can_see_phones  # the one switch: full numbers for leaders and admins
 
     reveal = can_see_phones()
-    units = reporting.overdue_units(place.code, month, scope, task, today, reveal)
+    units = reporting.overdue_units(place.code, month, scope, task, today, reveal, limit=OVERDUE_SHOWN)
+    total = reporting.region_tally(place.code, month, scope, task, today).overdue
     rows = [
         html.Tr(
             [
@@ -336,10 +337,10 @@ def _overdue(place: Region, month: str, task: str | None, scope: Scope, today: s
             ],
             **{"data-code": u.code},
         )
-        for u in units[:OVERDUE_SHOWN]
+        for u in units
     ]
-    count = f"共 {len(units):,} 个单位逾期未报" + (
-        f"，显示逾期最久的 {OVERDUE_SHOWN} 个" if len(units) > OVERDUE_SHOWN else ""
+    count = f"共 {total:,} 个单位逾期未报" + (
+        f"，显示逾期最久的 {OVERDUE_SHOWN} 个" if total > OVERDUE_SHOWN else ""
     )
     table = _table(
         ["单位", "层级", "报表任务", "报告期", "截止日期", "已逾期", "联系人", "电话"],
