@@ -17,10 +17,12 @@ def ranking_list(
     decimals: int = 1,
     href: Callable[[str], str] | None = None,
     element_id: str | None = None,
+    missing_text: str = NOT_REPORTED,
 ) -> html.Ol:
     """Rows with ``rank``, ``code``, ``name``, ``value`` as a list with proportional bars.
 
-    Regions without a value are listed last as 未报送. ``href(code)`` makes each name a link.
+    Regions without a value are listed last as 未报送 (``missing_text``: e.g. 未采集 when the
+    indicator is not collected at that level). ``href(code)`` makes each name a link.
     """
     values = [abs(r.value) for r in rows if r.value is not None]
     top = max(values) if values else 0
@@ -39,7 +41,7 @@ def ranking_list(
                         className="ranking-bar",
                     ),
                     html.Span(
-                        NOT_REPORTED if missing else fmt_value(r.value, unit, decimals),
+                        missing_text if missing else fmt_value(r.value, unit, decimals),
                         className="ranking-value",
                     ),
                 ],
