@@ -227,6 +227,14 @@ def test_map006_wall_fits_one_screen_at_city_county_and_town_and_still_drills(
     _text_has(page, "#map-breadcrumb", village.name)
     assert_fits(page)
 
+    # The camera layer on: the village's nearest cameras take the ranking's place, still one screen.
+    page.locator("#map-cameras input[type=checkbox]").check()
+    page.wait_for_url(re.compile(rf"region={code}&.*cameras=1"))
+    page.wait_for_selector("#map-nearby tbody tr")
+    page.wait_for_function(_CAMERAS_DRAWN, arg=True)
+    assert page.locator("#map-ranking").is_hidden()
+    assert_fits(page)
+
 
 _PROFILE_LAYOUT = """() => {
   const box = document.querySelector('#map-profile');
