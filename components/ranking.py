@@ -18,11 +18,13 @@ def ranking_list(
     href: Callable[[str], str] | None = None,
     element_id: str | None = None,
     missing_text: str = NOT_REPORTED,
+    current: str | None = None,
 ) -> html.Ol:
     """Rows with ``rank``, ``code``, ``name``, ``value`` as a list with proportional bars.
 
     Regions without a value are listed last as 未报送 (``missing_text``: e.g. 未采集 when the
-    indicator is not collected at that level). ``href(code)`` makes each name a link.
+    indicator is not collected at that level). ``href(code)`` makes each name a link; the row of
+    ``current`` (a selected region) is marked ``ranking-current``.
     """
     values = [abs(r.value) for r in rows if r.value is not None]
     top = max(values) if values else 0
@@ -45,7 +47,9 @@ def ranking_list(
                         className="ranking-value",
                     ),
                 ],
-                className="ranking-row ranking-missing" if missing else "ranking-row",
+                className="ranking-row"
+                + (" ranking-missing" if missing else "")
+                + (" ranking-current" if r.code == current else ""),
                 **{"data-code": r.code},
             )
         )

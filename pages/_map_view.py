@@ -325,7 +325,9 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     def href(code: str, **changes: Any) -> str:  # keeps the camera layer as it is
         return "/map" + layer_search(state, code, indicator=ind.code, period=month, **changes)
 
-    view.ranking = wall_ranking(ranked, ind, child_word, href, collected=bool(state.get("map")))
+    view.ranking = wall_ranking(
+        ranked, ind, child_word, href, collected=bool(state.get("map")), selected=selected
+    )
 
     steps = [(r.name, href(r.code)) for r in regions.path(region.code)]
     up = None
@@ -356,11 +358,18 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
 
 
 def wall_ranking(
-    ranked: list[values.Ranked], ind: Any, child_word: str, href, *, collected: bool = True
+    ranked: list[values.Ranked],
+    ind: Any,
+    child_word: str,
+    href,
+    *,
+    collected: bool = True,
+    selected: str | None = None,
 ) -> list:
     """The wall screen's ranking of the children: the first :data:`WALL_TOP`, best first, under a
     title with the count of all (前 10 / 共 22 个); a name drills in like a row of the table.
-    Not collected at this level: the children in code order, each 未采集."""
+    Not collected at this level: the children in code order, each 未采集. A selected village's
+    row is marked (``ranking-current``)."""
     shown = ranked[:WALL_TOP]
     count = f"前 {len(shown)} / 共 {len(ranked)} 个" if len(ranked) > len(shown) else f"共 {len(ranked)} 个"
     title = html.H3(
@@ -376,6 +385,7 @@ def wall_ranking(
         decimals=ind.decimals,
         href=href,
         missing_text="未报送" if collected else "未采集",
+        current=selected,
     )
     return [title, rows]
 

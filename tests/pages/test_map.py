@@ -409,6 +409,11 @@ def test_map015_wall_ranking_is_the_top_ten_with_the_count_of_all(demo):
     assert first.href == f"/map?region={ranked[0].code[:9]}&indicator=online_rate&period=2026-10"
     assert 'class="profile-item profile-current" data-indicator="online_rate"' in _find_markdown(view.profile)
 
+    best = values.ranking("kiosk_coverage", BAISHA, "2026-10", SCOPE)[0].code  # a village, selected
+    village = mv.view_for(mv.query_from(region=best, indicator="kiosk_coverage"), SCOPE)
+    marked = [r for r in village.ranking[1].children if "ranking-current" in r.className]
+    assert [r.to_plotly_json()["props"]["data-code"] for r in marked] == [best]
+
     city = mv.view_for(mv.query_from(indicator="gdp"), SCOPE)
     assert "共 9 个" in _text(city.ranking[0]) and "前 " not in _text(city.ranking[0])
     assert len(city.ranking[1].children) == 9
