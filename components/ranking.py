@@ -17,10 +17,14 @@ def ranking_list(
     decimals: int = 1,
     href: Callable[[str], str] | None = None,
     element_id: str | None = None,
+    missing_text: str = NOT_REPORTED,
+    current: str | None = None,
 ) -> html.Ol:
     """Rows with ``rank``, ``code``, ``name``, ``value`` as a list with proportional bars.
 
-    Regions without a value are listed last as 未报送. ``href(code)`` makes each name a link.
+    Regions without a value are listed last as 未报送 (``missing_text``: e.g. 未采集 when the
+    indicator is not collected at that level). ``href(code)`` makes each name a link; the row of
+    ``current`` (a selected region) is marked ``ranking-current``.
     """
     values = [abs(r.value) for r in rows if r.value is not None]
     top = max(values) if values else 0
@@ -39,11 +43,13 @@ def ranking_list(
                         className="ranking-bar",
                     ),
                     html.Span(
-                        NOT_REPORTED if missing else fmt_value(r.value, unit, decimals),
+                        missing_text if missing else fmt_value(r.value, unit, decimals),
                         className="ranking-value",
                     ),
                 ],
-                className="ranking-row ranking-missing" if missing else "ranking-row",
+                className="ranking-row"
+                + (" ranking-missing" if missing else "")
+                + (" ranking-current" if r.code == current else ""),
                 **{"data-code": r.code},
             )
         )

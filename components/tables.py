@@ -1,4 +1,4 @@
-"""Tables: the sortable children grid (dash-ag-grid) and the region profile table."""
+"""Tables: the sortable children grid (dash-ag-grid) and the region profile (cards per indicator)."""
 
 from __future__ import annotations
 
@@ -111,65 +111,108 @@ def children_grid(
 
 
 def profile_table(
-    rows: Sequence[dict[str, Any]], themes: dict[str, str], *, sibling_word: str = "同级"
+    rows: Sequence[dict[str, Any]],
+    themes: dict[str, str],
+    *,
+    sibling_word: str = "同级",
+    current: str | None = None,
 ) -> dcc.Markdown:
-    """Every indicator of a region: value, unit, 同比, target progress, rank among siblings, completeness.
+    """Every indicator of a region as a two-line card: name and value with its unit on top, 同比,
+    target progress, rank among siblings and completeness (报送) below.
 
-    ``rows`` are ``data_access.values.region_profile`` dicts; missing keys show as —.
+    ``rows`` are ``data_access.values.region_profile`` dicts; missing keys show as —. Cards are
+    grouped by theme (``div.profile-group`` with a ``div.profile-theme`` heading); each card is a
+    ``div.profile-item`` with ``data-indicator``, its facts ``span.profile-yoy``, ``.profile-target``,
+    ``.profile-rank``, ``.profile-reported`` (label ``span.profile-label``, figure
+    ``span.profile-fact``). A card never needs a column as wide as a table's: a narrow side column
+    keeps every name on one line and wraps whole facts, never characters.
 
-    One component holding the table as HTML (``table.profile``, a ``tr.profile-theme`` per theme,
-    ``data-indicator`` per row), not ~470 ``html.*`` components: Dash's renderer spends a few ms
-    on each component it mounts, a second and more for one region's profile in headless Chromium,
-    on the same thread that draws the map. Every text and attribute is escaped here; nothing in it
-    comes from the browser.
+    The first card of each theme is marked ``profile-lead`` and the card of ``current`` (the
+    indicator on the map) ``profile-current``: the wall screen shows only those, as one line each,
+    with the count ``div.profile-count``.
+
+    One component holding the cards as HTML, not ~500 ``html.*`` components: Dash's renderer
+    spends a few ms on each component it mounts, a second and more for one region's profile in
+    headless Chromium, on the same thread that draws the map. Every text and attribute is escaped
+    here; nothing in it comes from the browser.
     """
-    head = "".join(
-        _cell("th", h) for h in ("指标", "数值", "同比", "目标进度", f"{sibling_word}排名", "报送")
-    )
-    body: list[str] = []
-    current_theme = None
-    for row in rows:
-        theme = row.get("theme")
-        if theme != current_theme:
-            current_theme = theme
-            theme_cell = _cell("td", themes.get(theme, theme or ""), colspan=6)
-            body.append(f'<tr class="profile-theme">{theme_cell}</tr>')
-        body.append(_profile_row(row))
-    table = f'<table class="profile"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    groups: list[str] = []
+    shown = 0
+    for theme, items in _by_theme(rows):
+        cards = []
+        for n, row in enumerate(items):
+            lead = n == 0
+            is_current = current is not None and (row.get("indicator") or row.get("code")) == current
+            shown += lead or is_current
+            cards.append(_profile_item(row, sibling_word, lead=lead, current=is_current))
+        heading = _cell("div", themes.get(theme, theme or ""), **{"class": "profile-theme"})
+        groups.append(f'<div class="profile-group">{heading}{"".join(cards)}</div>')
+    count = _cell("div", f"重点 {shown} 项 / 共 {len(rows)} 项指标", **{"class": "profile-count"})
+    body = f'<div class="profile-cards">{count}{"".join(groups)}</div>'
     # One line, no blank line: Markdown keeps it as a single raw HTML block.
-    return dcc.Markdown(table, dangerously_allow_html=True, dedent=False, className="profile-box")
+    return dcc.Markdown(body, dangerously_allow_html=True, dedent=False, className="profile-box")
 
 
-def _profile_row(row: dict[str, Any]) -> str:
+def _by_theme(rows: Sequence[dict[str, Any]]) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """Consecutive rows of one theme together, in the rows' order."""
+    groups: list[tuple[Any, list[dict[str, Any]]]] = []
+    for row in rows:
+        if not groups or groups[-1][0] != row.get("theme"):
+            groups.append((row.get("theme"), []))
+        groups[-1][1].append(row)
+    return groups
+
+
+def _profile_item(row: dict[str, Any], sibling_word: str, *, lead: bool, current: bool) -> str:
     change = row.get("yoy")
     progress = row.get("progress")
     rank = row.get("rank")
     value = row.get("value")
-    value_text = (
-        fmt_value(value, row.get("unit", ""), row.get("decimals", 1)) if value is not None else NOT_REPORTED
+    unit, decimals = row.get("unit", ""), row.get("decimals", 1)
+    value_text = fmt_value(value, unit, decimals) if value is not None else NOT_REPORTED
+    progress_text, progress_title = _target_text(progress, unit, decimals, row.get("direction", 1), value)
+    change_text = (
+        fmt_change(_get(change, "value"), _get(change, "kind") or "pct", label="").strip()
+        if change is not None
+        else MISSING
     )
-    progress_text, progress_title = _target_text(
-        progress, row.get("unit", ""), row.get("decimals", 1), row.get("direction", 1), value
+    name = _cell(
+        "span",
+        row.get("name", row.get("indicator", "")),
+        title=row.get("period_text") or row.get("period") or "",
+        **{"class": "profile-name"},
     )
-    cells = [
-        _cell(
-            "td",
-            row.get("name", row.get("indicator", "")),
-            title=row.get("period_text") or row.get("period") or "",
+    shown = _cell(
+        "span", value_text, **{"class": "profile-value" + (" profile-missing" if value is None else "")}
+    )
+    facts = [
+        _fact("profile-yoy", "同比", change_text),
+        # A rate's text names its target level (目标 95.0%…); an amount's is a share (72%…).
+        _fact("profile-target", "" if target_is_level(unit) else "目标进度", progress_text, progress_title)
+        if progress_text != MISSING
+        else "",
+        _fact("profile-rank", f"{sibling_word}排名", fmt_rank(*rank)) if rank else "",
+        _fact(
+            "profile-reported",
+            "报送",
+            fmt_completeness(row.get("reported"), row.get("expected")).removeprefix("报送 "),
         ),
-        _cell("td", value_text),
-        _cell(
-            "td",
-            fmt_change(_get(change, "value"), _get(change, "kind") or "pct", label="").strip()
-            if change is not None
-            else MISSING,
-        ),
-        _cell("td", progress_text, title=progress_title),
-        _cell("td", fmt_rank(*rank) if rank else MISSING),
-        _cell("td", fmt_completeness(row.get("reported"), row.get("expected")).removeprefix("报送 ")),
     ]
+    classes = "profile-item" + (" profile-lead" if lead else "") + (" profile-current" if current else "")
     code = escape(str(row.get("indicator") or row.get("code") or ""))
-    return f'<tr data-indicator="{code}">{"".join(cells)}</tr>'
+    return (
+        f'<div class="{classes}" data-indicator="{code}"><div class="profile-main">{name}{shown}</div>'
+        f'<div class="profile-facts">{"".join(facts)}</div></div>'
+    )
+
+
+def _fact(kind: str, label: str, text: str, title: str = "") -> str:
+    """One fact of a profile card: ``<span class="kind"><span class="profile-label">label</span>…``."""
+    inner = (_cell("span", label, **{"class": "profile-label"}) if label else "") + _cell(
+        "span", text, **{"class": "profile-fact"}
+    )
+    extra = f' title="{escape(title)}"' if title else ""
+    return f'<span class="{kind}"{extra}>{inner}</span>'
 
 
 def _target_text(

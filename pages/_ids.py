@@ -37,6 +37,7 @@ MAP_INDICATOR = "map-indicator"
 MAP_PERIOD = "map-period"
 MAP_PROFILE = "map-profile"
 MAP_TABLE = "map-table"
+MAP_RANKING = "map-ranking"  # the wall screen's top-N ranking (the desk shows MAP_TABLE instead)
 MAP_MESSAGE = "map-message"
 MAP_BODY = "map-body"
 MAP_EXPORTS = ("map-map-export", "map-table-export")  # export menu holders (rebuilt on each drill)

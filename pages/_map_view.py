@@ -22,6 +22,7 @@ from components.choropleth import VIEW_PATHS, notes_key
 from components.export_menu import export_menu
 from components.format import fmt_period
 from components.notices import error_notice, info_notice
+from components.ranking import ranking_list
 from components.tables import (
     children_grid,
     grid_columns,
@@ -48,6 +49,7 @@ from pages._consult import leaders_line
 CHILD_WORDS = {1: "市", 2: "县（市、区）", 3: "镇（街道）", 4: "村（社区）"}
 LEVEL_WORDS = {1: "省级", 2: "市级", 3: "县级", 4: "镇级", 5: "村级"}
 MAP_SIZE = (1000, 560)  # expected map pixels at 1920 wide, used to fit the view
+WALL_TOP = 10  # the wall screen's ranking: the first 10 children, with the count of all
 HIDDEN = {"display": "none"}
 SHOWN = {"height": f"{MAP_SIZE[1]}px"}
 
@@ -128,6 +130,7 @@ class MapView:
     profile: Any = None
     profile_title: str = "地区概况"
     profile_export: Any = None  # the profile's export menu (data only), next to its title
+    ranking: Any = None  # the wall screen's ranking (top WALL_TOP with a count); the desk has the table
 
     @property
     def graph_style(self) -> dict:
@@ -266,7 +269,7 @@ def _map_part(target: Target, scope: Scope) -> MapView:
     else:
         view.notice = info_notice(
             f"「{ind.name}」只采集到{LEVEL_WORDS.get(ind.lowest_level, '')}，{parent.name}的下级（{child_word}）"
-            "没有这项数据。可在上方另选指标，或在下表中点击地区继续下钻。",
+            "没有这项数据。可在上方另选指标，或在下级地区列表中点击地区继续下钻。",
             title="本级未采集该指标",
         )
     return view
@@ -297,10 +300,12 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     child_word = CHILD_WORDS.get(parent.level, "下级地区")
     if state.get("map"):
         _, child_values = values.children_values(ind.code, parent.code, period, scope)
-        ranks = {r.code: r.rank for r in values.ranking(ind.code, parent.code, period, scope) if r.rank}
+        ranked = values.ranking(ind.code, parent.code, period, scope)
+        ranks = {r.code: r.rank for r in ranked if r.rank}
         view.rows, unit = grid_rows(child_values, ranks, ind.unit)
         view.columns = grid_columns(unit, ind.decimals, child_level_name=child_word)
     else:
+        ranked = [values.Ranked(None, k.code, k.name, None) for k in regions.children(parent.code)]
         view.rows = [
             {
                 "code": k.code,
@@ -320,6 +325,10 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     def href(code: str, **changes: Any) -> str:  # keeps the camera layer as it is
         return "/map" + layer_search(state, code, indicator=ind.code, period=month, **changes)
 
+    view.ranking = wall_ranking(
+        ranked, ind, child_word, href, collected=bool(state.get("map")), selected=selected
+    )
+
     steps = [(r.name, href(r.code)) for r in regions.path(region.code)]
     up = None
     if region.code != scope.root and region.parent and scope.contains(region.parent):
@@ -327,7 +336,9 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     view.breadcrumb = breadcrumb(steps, up_href=up, up_id=ids.MAP_UP)
     profile_rows = values.region_profile(region.code, month, scope)
     view.profile = (
-        profile_table(profile_rows, THEMES) if profile_rows else info_notice("该地区没有采集任何指标。")
+        profile_table(profile_rows, THEMES, current=ind.code)
+        if profile_rows
+        else info_notice("该地区没有采集任何指标。")
     )
     nearby = []
     if state.get("cameras"):  # 附近视频点位 of a town or village, with the layer only
@@ -344,6 +355,39 @@ def _side_part(view: MapView, scope: Scope) -> MapView:
     if profile_rows:
         view.profile_export = export_menu("profile", short_code(region.code), None, month, data_only=True)
     return view
+
+
+def wall_ranking(
+    ranked: list[values.Ranked],
+    ind: Any,
+    child_word: str,
+    href,
+    *,
+    collected: bool = True,
+    selected: str | None = None,
+) -> list:
+    """The wall screen's ranking of the children: the first :data:`WALL_TOP`, best first, under a
+    title with the count of all (前 10 / 共 22 个); a name drills in like a row of the table.
+    Not collected at this level: the children in code order, each 未采集. A selected village's
+    row is marked (``ranking-current``)."""
+    shown = ranked[:WALL_TOP]
+    count = f"前 {len(shown)} / 共 {len(ranked)} 个" if len(ranked) > len(shown) else f"共 {len(ranked)} 个"
+    title = html.H3(
+        [
+            f"{child_word}排名" if collected else child_word,
+            html.Span(count, className="panel-sub map-ranking-count"),
+        ],
+        className="panel-title",
+    )
+    rows = ranking_list(
+        shown,
+        unit=ind.unit,
+        decimals=ind.decimals,
+        href=href,
+        missing_text="未报送" if collected else "未采集",
+        current=selected,
+    )
+    return [title, rows]
 
 
 def view_for(query: dict, scope: Scope) -> MapView:

@@ -143,28 +143,21 @@ def layout(
                                         ],
                                         className="map-box",
                                     ),
-                                    html.H3(
-                                        ["下级地区", html.Span(id=ids.MAP_EXPORTS[1])],
-                                        className="panel-title",
-                                        style={"marginTop": "12px"},
-                                    ),
-                                    view.grid(),
-                                ],
-                                className="panel",
-                            ),
-                            html.Div(
-                                [
-                                    html.H3(
+                                    html.Div(
                                         [
-                                            html.Span(view.profile_title, id=ids.MAP_PROFILE + "-title"),
-                                            html.Span(view.profile_export, id=ids.MAP_PROFILE + "-export"),
+                                            html.H3(
+                                                ["下级地区", html.Span(id=ids.MAP_EXPORTS[1])],
+                                                className="panel-title",
+                                                style={"marginTop": "12px"},
+                                            ),
+                                            view.grid(),
                                         ],
-                                        className="panel-title",
+                                        className="map-desk-table",
                                     ),
-                                    html.Div(view.profile, id=ids.MAP_PROFILE, className="profile-scroll"),
                                 ],
-                                className="panel",
+                                className="panel map-panel",
                             ),
+                            _side_column(view),
                         ],
                         className="map-layout",
                     ),
@@ -174,6 +167,28 @@ def layout(
             ),
         ],
         className="page page-map",
+    )
+
+
+def _side_column(view: MapView) -> html.Div:
+    """Right of the map: the wall screen's ranking (CSS shows it there; the desk has the table
+    under the map) and the region's profile."""
+    profile_head = html.H3(
+        [
+            html.Span(view.profile_title, id=ids.MAP_PROFILE + "-title"),
+            html.Span(view.profile_export, id=ids.MAP_PROFILE + "-export"),
+        ],
+        className="panel-title",
+    )
+    return html.Div(
+        [
+            html.Div(id=ids.MAP_RANKING, className="panel map-wall-ranking"),
+            html.Div(
+                [profile_head, html.Div(view.profile, id=ids.MAP_PROFILE, className="profile-scroll")],
+                className="panel map-profile-panel",
+            ),
+        ],
+        className="map-side",
     )
 
 
@@ -214,17 +229,19 @@ def _render_map(search: str | None, drawn: dict | None):
     Output(ids.MAP_PROFILE, "children"),
     Output(ids.MAP_PROFILE + "-title", "children"),
     Output(ids.MAP_PROFILE + "-export", "children"),
+    Output(ids.MAP_RANKING, "children"),
     Input(ids.MAP_STATE, "data"),
     prevent_initial_call=False,  # also fills a freshly opened page
 )
 def _render_side(state: dict | None):
-    """Breadcrumb, children table, profile and its export menu for the drawn state (after the map, in parallel to its drawing)."""
+    """Breadcrumb, children table, profile and its export menu, the wall's ranking, for the drawn
+    state (after the map, in parallel to its drawing)."""
     if not state or state.get("error"):
-        return (dash.no_update,) * 7
+        return (dash.no_update,) * 8
     try:
         view = side_view(MapView(state=state), current_scope())
     except CockpitError as exc:
-        return error_notice(str(exc)), [], dash.no_update, dash.no_update, None, "地区概况", None
+        return error_notice(str(exc)), [], dash.no_update, dash.no_update, None, "地区概况", None, None
     return (
         view.breadcrumb,
         view.rows,
@@ -233,6 +250,7 @@ def _render_side(state: dict | None):
         view.profile,
         view.profile_title,
         view.profile_export,
+        view.ranking,
     )
 
 

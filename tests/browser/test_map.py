@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser.maphelp import click_point, click_region, wait_drawn
 from tests.browser.test_reporting import scope as scope  # noqa: F401 - the fixture, shared
+from tests.browser.wallfit import assert_fits
 
 pytestmark = pytest.mark.browser
 
@@ -159,3 +160,124 @@ def test_map005_camera_layer_at_440882_click_a_point_shows_its_panel(leader_page
     page.wait_for_url(re.compile(r"region=440882&indicator=online_rate&period=[0-9-]+$"))
     page.wait_for_function(_CAMERAS_DRAWN, arg=False)
     page.wait_for_function("() => document.querySelector('#map-camera').innerText.trim() === ''")
+
+
+def _wall_ready(page, parent: str, count: str) -> None:
+    """The wall view of ``parent`` is drawn: map, ranking with ``count`` in its title, compact profile."""
+    page.wait_for_selector(".shell.theme-wall")
+    wait_drawn(page, parent)
+    _text_has(page, "#map-ranking .map-ranking-count", count)
+    page.wait_for_selector("#map-profile .profile-count", state="visible")
+
+
+_WALL_SIDE = """() => {
+  const shown = (sel) => [...document.querySelectorAll(sel)].filter((el) => el.getClientRects().length > 0);
+  const lines = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  };
+  return {
+    ranking: shown('#map-ranking .ranking-row').length,
+    table: shown('#map-table').length,
+    cards: shown('#map-profile .profile-item').length,
+    names: Math.max(...shown('#map-profile .profile-name, #map-ranking .ranking-name').map(lines)),
+    graph: document.querySelector('#map-graph-box').getBoundingClientRect().height,
+  };
+}"""
+
+
+def test_map006_wall_fits_one_screen_at_city_county_and_town_and_still_drills(
+    leader_page, live_server, browser_store
+):
+    """大屏 at 1920×1080: the map, the ranking (前 10 / 共 n) and the compact profile fit one screen
+    at every level (nothing to scroll or cut off, text ≥ 18 px); a click on the map drills, a name
+    in the ranking too."""
+    page = leader_page
+    page.goto(f"{live_server}/map?screen=wall")
+    _wall_ready(page, CITY, "共 9 个")
+    assert_fits(page)
+    side = page.evaluate(_WALL_SIDE)
+    assert side["ranking"] == 9 and side["table"] == 0, side  # the ranking, not the desk's table
+    assert 1 <= side["cards"] <= 7 and side["names"] == 1, side  # one line each, never a column of characters
+    assert side["graph"] >= 600, side  # the map takes the height left
+
+    click_region(page, browser_store.regions[LEIZHOU])  # drills under the wall layout
+    page.wait_for_url(re.compile(r"region=440882(&|$)"))
+    towns = browser_store.children(LEIZHOU)
+    _wall_ready(page, LEIZHOU, f"前 10 / 共 {len(towns)} 个")
+    _text_has(page, "#map-title", "雷州市各镇（街道）")
+    assert_fits(page)
+    side = page.evaluate(_WALL_SIDE)
+    assert side["ranking"] == 10 and side["names"] == 1, side
+
+    town = next(t for t in towns if t.name.endswith("镇"))
+    click_region(page, town)
+    page.wait_for_url(re.compile(rf"region={town.code[:9]}(&|$)"))
+    villages = browser_store.children(town.code)
+    _wall_ready(page, town.code, f"前 10 / 共 {len(villages)} 个")
+    assert_fits(page)
+
+    first = page.locator("#map-ranking .ranking-row").first  # the best village: a link that drills
+    code = first.get_attribute("data-code")
+    first.locator("a").click()
+    page.wait_for_url(re.compile(rf"region={code}(&|$)"))
+    village = browser_store.regions[code]
+    _text_has(page, "#map-profile-title", village.name)
+    _text_has(page, "#map-breadcrumb", village.name)
+    assert_fits(page)
+
+    # The camera layer on: the village's nearest cameras take the ranking's place, still one screen.
+    page.locator("#map-cameras input[type=checkbox]").check()
+    page.wait_for_url(re.compile(rf"region={code}&.*cameras=1"))
+    page.wait_for_selector("#map-nearby tbody tr")
+    page.wait_for_function(_CAMERAS_DRAWN, arg=True)
+    assert page.locator("#map-ranking").is_hidden()
+    assert_fits(page)
+
+
+_PROFILE_LAYOUT = """() => {
+  const box = document.querySelector('#map-profile');
+  const panel = box.getBoundingClientRect();
+  const lines = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  };
+  const overflow = [];
+  for (const el of box.querySelectorAll('*')) {
+    if (getComputedStyle(el).display === 'inline' || el.getClientRects().length === 0) continue;
+    const r = el.getBoundingClientRect();
+    if (el.scrollWidth > el.clientWidth + 1 || r.right > panel.right + 1 || r.left < panel.left - 1) {
+      overflow.push({el: el.className || el.tagName, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
+                     right: Math.round(r.right), panelRight: Math.round(panel.right)});
+    }
+  }
+  const items = [...box.querySelectorAll('.profile-item')];
+  const reported = items.map((item) => item.querySelector('.profile-reported'));
+  return {
+    items: items.length,
+    maxNameLines: Math.max(...[...box.querySelectorAll('.profile-name')].map(lines)),
+    overflow: overflow.slice(0, 10),
+    reportedShown: reported.filter((el) => el && el.getClientRects().length > 0
+        && el.innerText.startsWith('报送') && el.getBoundingClientRect().right <= panel.right + 1).length,
+  };
+}"""
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1440, 900)])
+def test_map007_desk_profile_reads_at_a_glance(leader_page, live_server, browser_store, size):
+    """桌面 at 1366×768 and 1440×900: every indicator of the profile reads on its card (names on at
+    most two lines, nothing wider than its box, 报送 shown for each), for a county and a village."""
+    page = leader_page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    village = browser_store.children(browser_store.children(LEIZHOU)[0].code)[0]
+    for region in ("440882", village.code):
+        page.goto(f"{live_server}/map?region={region}&screen=desk")
+        page.wait_for_selector(".shell.theme-desk")
+        page.wait_for_selector("#map-profile .profile-item")
+        layout = page.evaluate(_PROFILE_LAYOUT)
+        assert layout["items"] >= 20, layout
+        assert layout["maxNameLines"] <= 2, layout
+        assert layout["overflow"] == [], layout
+        assert layout["reportedShown"] == layout["items"], layout

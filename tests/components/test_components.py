@@ -201,10 +201,16 @@ def test_cmp012_profile_target_cell_follows_the_target_rule():
     """Amounts: share done and the gap to 时间进度 (a cap used slower than the year is ahead);
     rates: the value against the target level, never a share of it against the calendar."""
 
-    def cell(**row) -> str:
+    def cell(**row) -> str | None:
         html = profile_table([{"name": "x", "theme": "t", "value": None, "decimals": 1, **row}], {}).children
-        row = html.split("<tr data-indicator")[1]
-        return re.findall(r"<td[^>]*>([^<]*)</td>", row)[3]  # 指标, 数值, 同比, 目标进度
+        target = re.search(r'<span class="profile-target"[^>]*>(.*?)</span></span>', html)
+        if target is None:
+            return None  # no target: the card shows no 目标 fact
+        label = re.findall(r'<span class="profile-label">([^<]*)</span>', target.group(1))
+        fact = re.findall(r'<span class="profile-fact">([^<]*)', target.group(1))[0]
+        # An amount's share carries the label 目标进度; a rate's text names its target level itself.
+        assert label == ([] if fact.startswith("目标") else ["目标进度"]), target.group(1)
+        return fact
 
     amount = SimpleNamespace(target=100.0, actual=72.0, progress=0.72, schedule=0.75, gap_pp=-3.0)
     assert cell(unit="亿元", progress=amount) == "72%（落后 3.0 个百分点）"
@@ -220,7 +226,7 @@ def test_cmp012_profile_target_cell_follows_the_target_rule():
     assert cell(unit="%", direction=-1, progress=SimpleNamespace(**{**vars(rate), "actual": 96.0})) == (
         "目标 95.0%（高于 1.0 个百分点）"
     )
-    assert cell(unit="亿元", progress=None) == "—"
+    assert cell(unit="亿元", progress=None) is None
     # A flow rate is judged on its year-to-date figure: when that differs from the month shown,
     # the cell says so and its title gives the figure compared.
     html = profile_table(
@@ -229,3 +235,86 @@ def test_cmp012_profile_target_cell_follows_the_target_rule():
     assert (
         "目标 95.0%（累计低于 2.7 个百分点）" in html and 'title="年初至今累计 92.3%，年度目标 95.0%"' in html
     )
+
+
+def _profile_cards(html: str) -> list[dict]:
+    """The cards of ``profile_table``'s HTML: classes, code, name, value and facts (label → figure)."""
+    cards = []
+    for item in re.findall(
+        r'<div class="(profile-item[^"]*)" data-indicator="([^"]*)">(.*?)</div></div>', html
+    ):
+        classes, code, body = item
+        facts = re.findall(
+            r'<span class="profile-(\w+)"[^>]*>(?:<span class="profile-label">([^<]*)</span>)?'
+            r'<span class="profile-fact">([^<]*)</span></span>',
+            body,
+        )
+        cards.append(
+            {
+                "classes": set(classes.split()),
+                "code": code,
+                "name": re.search(r'<span class="profile-name"[^>]*>([^<]*)</span>', body).group(1),
+                "value": re.search(r'<span class="profile-value[^"]*">([^<]*)</span>', body).group(1),
+                "facts": {kind: (label, fact) for kind, label, fact in facts},
+            }
+        )
+    return cards
+
+
+def test_cmp013_profile_is_a_two_line_card_per_indicator_grouped_by_theme():
+    """Name and value with its unit on top; 同比, 目标进度, 同级排名, 报送 below, each labelled;
+    the first card of each theme and the mapped indicator are marked for the wall, with the count."""
+    amount = SimpleNamespace(target=100.0, actual=72.0, progress=0.72, schedule=0.75, gap_pp=-3.0)
+    rows = [
+        {
+            "code": "gdp",
+            "name": "地区生产总值",
+            "theme": "economy",
+            "unit": "亿元",
+            "decimals": 2,
+            "value": 3004.664,
+            "yoy": SimpleNamespace(value=4.1, kind="pct"),
+            "progress": amount,
+            "rank": (4, 9),
+            "reported": 9,
+            "expected": 9,
+        },
+        {
+            "code": "exports",
+            "name": "出口<总额>",
+            "theme": "economy",
+            "unit": "亿元",
+            "value": None,
+            "reported": 3,
+            "expected": 9,
+        },
+        {
+            "code": "online_rate",
+            "name": "网上办理率",
+            "theme": "services",
+            "unit": "%",
+            "value": 91.26,
+            "decimals": 1,
+            "yoy": SimpleNamespace(value=-1.5, kind="pp"),
+            "reported": 0,
+            "expected": 0,
+        },
+    ]
+    html = profile_table(rows, {"economy": "经济运行", "services": "政务服务"}, current="exports").children
+    assert re.findall(r'<div class="profile-theme">([^<]*)</div>', html) == ["经济运行", "政务服务"]
+    assert '<div class="profile-count">重点 3 项 / 共 3 项指标</div>' in html
+    gdp, exports, online = _profile_cards(html)
+    assert (gdp["code"], gdp["name"], gdp["value"]) == ("gdp", "地区生产总值", "3,004.66 亿元")
+    assert gdp["facts"] == {
+        "yoy": ("同比", "+4.1%"),
+        "target": ("目标进度", "72%（落后 3.0 个百分点）"),
+        "rank": ("同级排名", "第 4/9 位"),
+        "reported": ("报送", "9/9"),
+    }
+    assert gdp["classes"] == {"profile-item", "profile-lead"}
+    # Not reported: the value says so; no target, no rank: those facts are left out, 报送 stays.
+    assert exports["name"] == "出口&lt;总额&gt;" and exports["value"] == "未报送"
+    assert exports["facts"] == {"yoy": ("同比", "—"), "reported": ("报送", "3/9")}
+    assert exports["classes"] == {"profile-item", "profile-current"}
+    assert online["value"] == "91.3%" and online["facts"]["yoy"] == ("同比", "-1.5 个百分点")
+    assert online["facts"]["reported"] == ("报送", "—") and "profile-lead" in online["classes"]

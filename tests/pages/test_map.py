@@ -393,3 +393,46 @@ def test_map014_a_click_on_a_camera_shows_its_panel_forged_ids_are_refused(demo,
     assert mine.camera_id in _click_camera(demo, mine.camera_id)[1]
     status, body = _click_camera(demo, ["x"])  # malformed point data: the panel is left alone
     assert status in (200, 204) and "map-camera" not in body
+
+
+def test_map015_wall_ranking_is_the_top_ten_with_the_count_of_all(demo):
+    """The wall screen's ranking beside the map: best first, at most 10 rows, the count of all
+    children in its title; each name drills in; the profile marks the indicator on the map."""
+    view = mv.view_for(mv.query_from(region="440882", indicator="online_rate"), SCOPE)
+    title, ranking = view.ranking
+    assert _text(title).count("镇（街道）排名") == 1 and "前 10 / 共 22 个" in _text(title)
+    ranked = values.ranking("online_rate", LEIZHOU, "2026-10", SCOPE)
+    rows = ranking.children
+    assert [r.to_plotly_json()["props"]["data-code"] for r in rows] == [r.code for r in ranked[:10]]
+    assert [r.children[0].children for r in rows] == [str(r.rank) for r in ranked[:10]]
+    first = rows[0].children[1].children
+    assert first.href == f"/map?region={ranked[0].code[:9]}&indicator=online_rate&period=2026-10"
+    assert 'class="profile-item profile-current" data-indicator="online_rate"' in _find_markdown(view.profile)
+
+    best = values.ranking("kiosk_coverage", BAISHA, "2026-10", SCOPE)[0].code  # a village, selected
+    village = mv.view_for(mv.query_from(region=best, indicator="kiosk_coverage"), SCOPE)
+    marked = [r for r in village.ranking[1].children if "ranking-current" in r.className]
+    assert [r.to_plotly_json()["props"]["data-code"] for r in marked] == [best]
+
+    city = mv.view_for(mv.query_from(indicator="gdp"), SCOPE)
+    assert "共 9 个" in _text(city.ranking[0]) and "前 " not in _text(city.ranking[0])
+    assert len(city.ranking[1].children) == 9
+
+    # Not collected below the county: the towns in code order, each 未采集, and no 排名 in the title.
+    nothing = mv.view_for(mv.query_from(region="440882", indicator="gdp"), SCOPE)
+    assert "排名" not in _text(nothing.ranking[0]) and "前 10 / 共 22 个" in _text(nothing.ranking[0])
+    assert {r.children[3].children for r in nothing.ranking[1].children} == {"未采集"}
+
+
+def _find_markdown(node) -> str:
+    """The profile's HTML (the one ``dcc.Markdown`` inside ``node``)."""
+    if hasattr(node, "to_plotly_json"):
+        node = node.to_plotly_json()
+    if isinstance(node, dict):
+        if node.get("type") == "Markdown":
+            return node["props"]["children"]
+        children = node.get("props", {}).get("children")
+        return _find_markdown(children) if children is not None else ""
+    if isinstance(node, list | tuple):
+        return "".join(_find_markdown(c) for c in node)
+    return ""
