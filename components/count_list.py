@@ -17,7 +17,9 @@ def count_list(
             [
                 html.Span(label, className="count-label", title=label),
                 html.Div(
-                    html.Div(className="ranking-fill", style={"width": f"{n / top * 100 if top else 0:.1f}%"}),
+                    html.Div(
+                        className="ranking-fill", style={"width": f"{n / top * 100 if top else 0:.1f}%"}
+                    ),
                     className="ranking-bar",
                 ),
                 html.Span(f"{n:,} {unit}", className="count-value"),

@@ -131,7 +131,14 @@ def wall_summary(rows: list[CatalogueRow], ctx: PageContext) -> html.Div:
                 [
                     html.Tr(
                         [
-                            html.Td(dcc.Link(r.name, href=map_href(None if ctx.is_root else short_code(ctx.region.code), r.code))),
+                            html.Td(
+                                dcc.Link(
+                                    r.name,
+                                    href=map_href(
+                                        None if ctx.is_root else short_code(ctx.region.code), r.code
+                                    ),
+                                )
+                            ),
                             html.Td(r.theme_name),
                             html.Td(r.unit),
                             html.Td(r.source_dept),
