@@ -72,7 +72,7 @@ def _card(p: Contact, reveal: bool) -> html.Div:
             _call(p.phone, reveal),
         ],
         className="leader-card",
-        **{"data-contact": str(p.id)},
+        **{"data-leader": str(p.id)},
     )
 
 
