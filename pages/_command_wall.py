@@ -2,8 +2,8 @@
 
 The region's own command in large cards (总指挥 … 指挥办负责人, 工作专班组长; a town's 书记 and 镇长),
 the head and the 指挥办负责人 (or second in rank) of each child region in a short table, and the
-next few 会商. Rendered with the desk directory by ``pages/command.py`` and shown only under
-``.theme-wall`` (assets/wall-themes-b.css); no search, export or form on the wall.
+next few 会商. Rendered with the desk directory by ``pages/command.py`` and shown only on the wall
+(``.wall-only``, assets/wall-themes-b.css); no search, export or form there.
 """
 
 from __future__ import annotations

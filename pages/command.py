@@ -121,7 +121,7 @@ def layout(region: str | None = None, q: str | None = None, sub: str | None = No
                     *consult_panels(place, scope, q or "", subtree),  # 一键会商
                     _children_panel(place, scope),
                 ],
-                className="desk-only command-desk",
+                className="wall-hide command-desk",
             ),
             wall_view(place, scope, can_see_phones()),
         ],

@@ -93,7 +93,7 @@ def _page(ctx: PageContext) -> html.Div:
                         "点击指标名称查看地图",
                     ),
                 ],
-                className="panel desk-only",
+                className="panel wall-hide",
             ),
             task_panel(),
             wall_summary(rows, ctx),
@@ -105,7 +105,7 @@ def _page(ctx: PageContext) -> html.Div:
 
 def wall_summary(rows: list[CatalogueRow], ctx: PageContext) -> html.Div:
     """The catalogue on the wall (大屏): counts per theme, level and source, and the indicators
-    with the lowest reporting coverage (共 N 项); shown instead of the table under .theme-wall."""
+    with the lowest reporting coverage (共 N 项); shown instead of the table on the wall (``.wall-only``)."""
     summary = summarise(rows)
     low = lowest_coverage(rows, WALL_ROWS)
     counts = [
@@ -221,7 +221,7 @@ def task_panel() -> html.Section:
             html.Table([head, html.Tbody(rows)], className="theme-table catalogue-table", id=TASKS),
             source_note("比率指标不作为填报字段，由分子、分母计算得出", "点击任务名称在线填报"),
         ],
-        className="panel desk-only",
+        className="panel wall-hide",
     )
 
 
