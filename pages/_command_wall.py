@@ -92,15 +92,11 @@ def _children(place: Region, scope: Scope, reveal: bool) -> html.Section | None:
     if not leads:
         return None
     listed = leads[:KID_ROWS]
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th("地区"),
-                html.Th(_heading(listed, "head", "负责人")),
-                html.Th(_heading(listed, "office", "联系人")),
-            ]
-        )
+    office = any(x.office is not None for x in listed)  # villages list one person: no second column
+    heads = ["地区", _heading(listed, "head", "负责人")] + (
+        [_heading(listed, "office", "联系人")] if office else []
     )
+    head = html.Thead(html.Tr([html.Th(h) for h in heads]))
 
     def table(rows: list[Leads]) -> html.Table:
         body = [
@@ -111,13 +107,15 @@ def _children(place: Region, scope: Scope, reveal: bool) -> html.Section | None:
                         title=x.region_name,
                     ),
                     _person(x.head, reveal),
-                    _person(x.office, reveal),
+                    *([_person(x.office, reveal)] if office else []),
                 ],
                 **{"data-code": x.region_code},
             )
             for x in rows
         ]
-        return html.Table([head, html.Tbody(body)], className="theme-table command-wall-table")
+        return html.Table(
+            [head, html.Tbody(body)], className=f"theme-table command-wall-table leads-{len(heads) - 1}"
+        )
 
     half = (len(listed) + 1) // 2
     parts = [listed] if len(listed) < KID_COLUMNS_FROM else [listed[:half], listed[half:]]
