@@ -77,7 +77,7 @@ def sharing_bars(rows: Sequence[Any], *, by_month: bool, scale: float = 1e4) -> 
         barmode="group",
         legend={"orientation": "h", "x": 0, "y": 1.1},
         margin={"l": 60 if by_month else 150, "r": 16, "t": 28, "b": 40},
-        xaxis={"tickangle": 0, "nticks": 12} if by_month else value_axis,
+        xaxis={"tickangle": "auto", "nticks": 12, "automargin": True} if by_month else value_axis,
         yaxis=value_axis if by_month else {"automargin": True},
     )
     return {"data": traces, "layout": layout}

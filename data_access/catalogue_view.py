@@ -92,3 +92,52 @@ def filter_rows(
         if all(w in haystack for w in words):
             out.append(row)
     return out
+
+
+@dataclass(frozen=True)
+class CatalogueSummary:
+    """The catalogue in counts (the wall screen's 指标体系): (label, count) pairs per grouping."""
+
+    total: int
+    with_data: int  # indicators with at least one period of data
+    complete: int  # every unit expected to report did (coverage 100 %)
+    incomplete: int  # some units expected to report did not
+    by_theme: list[tuple[str, int]]  # in the order of THEMES
+    by_level: list[tuple[str, int]]  # lowest collection level, from the top (市级) down
+    by_source: list[tuple[str, int]]  # most indicators first, then by name
+
+
+def summarise(rows: list[CatalogueRow]) -> CatalogueSummary:
+    """Count the rows per theme, per lowest collection level and per source department."""
+
+    def count(key) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for row in rows:
+            out[key(row)] = out.get(key(row), 0) + 1
+        return out
+
+    themes = count(lambda r: r.theme_name)
+    theme_order = list(THEMES.values())
+    levels = count(lambda r: r.lowest_level_name)
+    level_order = [f"{name}级" for _, name in sorted(LEVEL_SHORT.items())]
+    sources = count(lambda r: r.source_dept)
+    return CatalogueSummary(
+        total=len(rows),
+        with_data=sum(1 for r in rows if r.latest_period),
+        complete=sum(1 for r in rows if r.coverage is not None and r.reported >= r.expected),
+        incomplete=sum(1 for r in rows if r.coverage is not None and r.reported < r.expected),
+        by_theme=sorted(themes.items(), key=lambda kv: _position(theme_order, kv[0])),
+        by_level=sorted(levels.items(), key=lambda kv: _position(level_order, kv[0])),
+        by_source=sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
+    )
+
+
+def _position(order: list[str], label: str) -> tuple[int, str]:
+    return (order.index(label) if label in order else len(order), label)
+
+
+def lowest_coverage(rows: list[CatalogueRow], limit: int) -> list[CatalogueRow]:
+    """The ``limit`` rows with the lowest reporting coverage (catalogue order among equals);
+    rows without a coverage (not collected under the region, no period) are left out."""
+    counted = [(r.coverage, i, r) for i, r in enumerate(rows) if r.coverage is not None]
+    return [r for _, _, r in sorted(counted, key=lambda t: (t[0], t[1]))[:limit]]

@@ -18,8 +18,8 @@ from . import store
 from .cache import versioned
 from .errors import InvalidInput
 from .exports import plain_csv_bytes, plain_xlsx_bytes
-from .regions import get_region, region_index
-from .schema import contact, region_closure
+from .regions import children, get_region, region_index
+from .schema import contact, region, region_closure
 from .scope import Scope
 
 # Ranks of the command structure; roles not listed come after, in their sort_order.
@@ -159,6 +159,56 @@ def contacts(
 
 def _masked(person: Contact) -> Contact:
     return Contact(**{**person.__dict__, "phone": mask_phone(person.phone)})
+
+
+@dataclass(frozen=True)
+class Leads:
+    """The first two people of a region's command: its head (总指挥, 书记 …) and, where the region
+    has one, its 指挥办负责人, else the next in rank (镇长 …). None where nobody is listed."""
+
+    region_code: str
+    region_name: str
+    head: Contact | None
+    office: Contact | None
+
+
+OFFICE_ROLES = ("指挥办负责人", "指挥办主任")
+
+
+@versioned
+def _child_contacts(region12: str) -> list[Contact]:
+    c = contact.c
+    stmt = (
+        select(c.id, c.region_code, c.role, c.name, c.title, c.organisation, c.phone, c.sort_order)
+        .join(region, region.c.code == c.region_code)
+        .where(region.c.parent_code == region12)
+    )
+    with store.engine().connect() as conn:
+        rows = conn.execute(stmt).all()
+    index = region_index()
+    rows = sorted(rows, key=lambda r: (r.region_code, role_rank(r.role), r.sort_order, r.name, r.id))
+    return [
+        Contact(r.id, r.region_code, index.get(r.region_code).name, index.get(r.region_code).level,
+                r.role, r.name, r.title, r.organisation, r.phone)
+        for r in rows
+    ]  # fmt: skip
+
+
+def children_leads(region: str, scope: Scope, *, reveal_phones: bool = False) -> list[Leads]:
+    """For every child of ``region`` (in code order, also those without contacts): its head and
+    its 指挥办负责人 (or second in rank), phones masked unless revealed. One query per data version."""
+    target = get_region(region, scope)
+    people: dict[str, list[Contact]] = {}
+    for person in _child_contacts(target.code):
+        people.setdefault(person.region_code, []).append(person if reveal_phones else _masked(person))
+    out = []
+    for kid in children(target.code, scope):
+        mine = people.get(kid.code, [])
+        head = mine[0] if mine else None
+        rest = mine[1:]
+        office = next((p for p in rest if p.role in OFFICE_ROLES), rest[0] if rest else None)
+        out.append(Leads(kid.code, kid.name, head, office))
+    return out
 
 
 # --- export --------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from data_access.errors import CockpitError
 from data_access.regions import Region
 from data_access.scope import Scope
 from pages import _ids as ids
+from pages._command_wall import wall_view
 from pages._consult import consult_panels, register_callbacks
 from web.scope import current_scope
 
@@ -97,22 +98,32 @@ def layout(region: str | None = None, q: str | None = None, sub: str | None = No
                 ],
                 className="page-head",
             ),
-            controls,
             dcc.Store(id=QUERY, data={"region": place.code, "q": q or "", "sub": "1" if subtree else ""}),
+            # The desk's searchable directory; on the wall (.theme-wall) the leaders of the area instead.
             html.Div(
                 [
-                    html.H3(
-                        [f"{place.name}百千万工程指挥体系", html.Span("按职务排序", className="panel-sub")],
-                        className="panel-title",
+                    controls,
+                    html.Div(
+                        [
+                            html.H3(
+                                [
+                                    f"{place.name}百千万工程指挥体系",
+                                    html.Span("按职务排序", className="panel-sub"),
+                                ],
+                                className="panel-title",
+                            ),
+                            html.Div(listing, id=LIST),
+                            source_note(SOURCE, "号码仅对领导和管理员完整显示"),
+                        ],
+                        className="panel",
+                        style={"minWidth": 0},
                     ),
-                    html.Div(listing, id=LIST),
-                    source_note(SOURCE, "号码仅对领导和管理员完整显示"),
+                    *consult_panels(place, scope, q or "", subtree),  # 一键会商
+                    _children_panel(place, scope),
                 ],
-                className="panel",
-                style={"minWidth": 0},
+                className="wall-hide command-desk",
             ),
-            *consult_panels(place, scope, q or "", subtree),  # 一键会商
-            _children_panel(place, scope),
+            wall_view(place, scope, can_see_phones()),
         ],
         className="page page-command",
     )

@@ -12,9 +12,10 @@ from urllib.parse import parse_qs
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from components.count_list import count_list
 from components.format import fmt_period
 from components.notices import error_notice, source_note
-from data_access.catalogue_view import CatalogueRow, catalogue_rows, filter_rows
+from data_access.catalogue_view import CatalogueRow, catalogue_rows, filter_rows, lowest_coverage, summarise
 from data_access.codes import short_code
 from data_access.errors import CockpitError
 from data_access.forms import task_fields
@@ -34,6 +35,8 @@ SEARCH = "indicators-search"
 TABLE = "indicators-table"
 COUNT = "indicators-count"
 TASKS = "indicators-tasks"
+WALL = "indicators-wall"
+WALL_ROWS = 8  # the wall shows the indicators with the lowest coverage, not the whole catalogue
 HEADERS = (
     "指标（定义）",
     "主题",
@@ -90,12 +93,96 @@ def _page(ctx: PageContext) -> html.Div:
                         "点击指标名称查看地图",
                     ),
                 ],
-                className="panel",
+                className="panel wall-hide",
             ),
             task_panel(),
+            wall_summary(rows, ctx),
         ],
-        className="page theme-page",
+        className="page theme-page page-indicators",
         id="indicators-page",
+    )
+
+
+def wall_summary(rows: list[CatalogueRow], ctx: PageContext) -> html.Div:
+    """The catalogue on the wall (大屏): counts per theme, level and source, and the indicators
+    with the lowest reporting coverage (共 N 项); shown instead of the table on the wall (``.wall-only``)."""
+    summary = summarise(rows)
+    low = lowest_coverage(rows, WALL_ROWS)
+    counts = [
+        ("按主题", summary.by_theme, f"{len(summary.by_theme)} 个主题"),
+        ("按最低采集层级", summary.by_level, "指标采集到的最低一级"),
+        ("按来源部门", summary.by_source, f"{len(summary.by_source)} 个部门"),
+    ]
+    panels = [
+        html.Section(
+            [
+                html.H3([title, html.Span(sub, className="panel-sub")], className="panel-title"),
+                count_list(items, unit="项"),
+            ],
+            className="panel indicators-wall-counts",
+        )
+        for title, items, sub in counts
+    ]
+    head = ("指标", "主题", "单位", "来源部门", "频度", "最新数据期", "报送覆盖")
+    table = html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h, className="num" if h == "报送覆盖" else None) for h in head])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(
+                                dcc.Link(
+                                    r.name,
+                                    href=map_href(
+                                        None if ctx.is_root else short_code(ctx.region.code), r.code
+                                    ),
+                                )
+                            ),
+                            html.Td(r.theme_name),
+                            html.Td(r.unit),
+                            html.Td(r.source_dept),
+                            html.Td(r.frequency_name),
+                            html.Td(fmt_period(r.latest_period) if r.latest_period else "暂无数据"),
+                            html.Td(_coverage(r), className="num"),
+                        ],
+                        **{"data-wall-indicator": r.code},
+                    )
+                    for r in low
+                ]
+                or [html.Tr(html.Td("没有需要报送的指标", colSpan=len(head)))]
+            ),
+        ],
+        className="theme-table catalogue-table",
+    )
+    counted = f"报送齐全 {summary.complete} 项，未齐 {summary.incomplete} 项" if low else "本级没有应报指标"
+    return html.Div(
+        [
+            html.Div(panels, className="indicators-wall-grid"),
+            html.Section(
+                [
+                    html.H3(
+                        [
+                            f"{ctx.region.name}指标报送覆盖",
+                            html.Span(
+                                f"共 {summary.total} 项指标，{counted}；按报送覆盖由低到高列前 {len(low)} 项",
+                                className="panel-sub",
+                                id=f"{WALL}-count",
+                            ),
+                        ],
+                        className="panel-title",
+                    ),
+                    table,
+                    source_note(
+                        f"报送覆盖：应报单位中已报送的比例，按 {fmt_period(ctx.month)} 对应的统计期计算",
+                        "完整目录见桌面模式",
+                    ),
+                ],
+                className="panel indicators-wall-low",
+            ),
+        ],
+        className="wall-only indicators-wall",
+        id=WALL,
     )
 
 
@@ -134,7 +221,7 @@ def task_panel() -> html.Section:
             html.Table([head, html.Tbody(rows)], className="theme-table catalogue-table", id=TASKS),
             source_note("比率指标不作为填报字段，由分子、分母计算得出", "点击任务名称在线填报"),
         ],
-        className="panel",
+        className="panel wall-hide",
     )
 
 

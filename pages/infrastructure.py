@@ -51,6 +51,7 @@ INDICATORS = PAGE_INDICATORS["infrastructure"]
 SERVICES = "政务服务和数据管理局"
 CAMERA_PANEL = "infrastructure-camera"
 POINTS_FROM_LEVEL = 3  # cameras are drawn as points on the map of a county or below
+MAP_FIT = (1400, 540)  # pixel size the camera map's view is fitted to (the desk's box)
 
 
 def layout(region: str | None = None, period: str | None = None, radius: str | None = None, **_: str):
@@ -111,7 +112,7 @@ def _page(ctx: PageContext, radius: str | None = None) -> html.Div:
                 className="theme-grid",
             ),
         ],
-        className="page theme-page",
+        className="page theme-page page-infrastructure",
         id="infrastructure-page",
     )
 
@@ -199,9 +200,12 @@ def _video_map(ctx: PageContext) -> html.Section:
         bounds=layer.bounds,
         outline=outline_url(ctx.region.code),
         schematic=layer.schematic,
-        size=(1400, 540),
-        height=540,
+        size=MAP_FIT,
+        height=None,  # the graph's box sets it: 540 px on the desk, the height left on the wall
     )
+    # The view is fitted to 1400×540 px; on the wall the box is smaller, and
+    # assets/wall-themes-b.js refits the zoom to the box it gets (meta.fit = width, height, zoom).
+    figure.update_layout(meta={"fit": [*MAP_FIT, figure.layout.map.zoom]})
     if ctx.region.level >= POINTS_FROM_LEVEL:
         figure.update_traces(showlegend=False)
         figure.add_traces(camera_traces(camera_points(ctx.region.code, ctx.scope)))

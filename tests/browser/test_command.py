@@ -149,3 +149,52 @@ def test_cmd206_no_overflow_and_screenshot(leader_page, live_server, region):
         if SAVE_SCREENSHOTS and region is None and width == 1920:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "command.png"), full_page=True)
+
+
+@pytest.mark.parametrize("region", ["440800", "440882"])
+def test_cmd207_wall_shows_the_leaders_of_the_area_in_one_screen(leader_page, live_server, scope, region):
+    from data_access import consultations, directory
+    from tests.browser.wallfit import assert_fits
+
+    page = leader_page
+    open_page(page, live_server, f"/command?region={region}&screen=wall", ready="#command-wall")
+    page.wait_for_selector(".shell.theme-wall")
+    assert_fits(page)
+    # the region's own command as cards: role, name (large) and a call link, in command order
+    people = directory.contacts(region, scope, reveal_phones=True)
+    cards = page.locator("#command-wall .leader-card").evaluate_all(
+        """cs => cs.map(c => [c.querySelector('.leader-role').innerText, c.querySelector('.leader-name').innerText,
+                             c.querySelector('a[href^="tel:"]').getAttribute('href'),
+                             parseFloat(getComputedStyle(c.querySelector('.leader-name')).fontSize)])"""
+    )
+    assert [c[:3] for c in cards] == [[p.role, p.name, f"tel:{p.phone}"] for p in people[:6]]
+    assert cards[0][:2] == ["总指挥", people[0].name] and all(c[3] >= 36 for c in cards)
+    # every child region with its head and 指挥办负责人 (a town: 书记 and 镇长), with call links
+    leads = directory.children_leads(region, scope, reveal_phones=True)
+    rows = page.locator("#command-wall tr[data-code]")
+    assert rows.count() == len(leads) > 0
+    for i, lead in enumerate(leads):
+        row = rows.nth(i)
+        assert row.get_attribute("data-code") == lead.region_code
+        text = row.inner_text()
+        for person in (lead.head, lead.office):
+            assert person.name in text
+        assert row.locator("a[href^='tel:']").evaluate_all("as => as.map(a => a.getAttribute('href'))") == [
+            f"tel:{lead.head.phone}",
+            f"tel:{lead.office.phone}",
+        ]
+    # the next few 会商 only, soonest first; no search, export or 会商 form on the wall
+    upcoming, _ = consultations.listing(scope)
+    topics = page.locator("#command-wall-consult .consult-next-topic").all_inner_texts()
+    assert topics == [c.topic for c in upcoming[:3]]
+    for hidden in (
+        "#command-search",
+        "#command-export-csv",
+        "#consult-form",
+        "#consult-list-panel",
+        "#command-list",
+    ):
+        assert not page.locator(hidden).is_visible(), hidden
+    # the desk keeps its directory and no wall cards
+    open_page(page, live_server, f"/command?region={region}&screen=desk")
+    assert page.locator("#command-search").is_visible() and not page.locator("#command-wall").is_visible()

@@ -156,3 +156,93 @@ def test_thb006_period_picker_rewrites_the_url_and_the_figures(leader_page, live
     body = api(page, live_server, "gdp", "2026-Q2", "440800")
     leizhou = next(c for c in body["children"] if c["code"] == "440882000000")
     assert kpi(page, "gdp") == value_parts(leizhou["value"], "亿元", 2)[0]
+
+
+# --- wall screen (大屏): /infrastructure and /indicators fit one 1920×1080 screen ------------------
+
+WALL_DRAWN = {
+    # the camera map and the two charts drawn, and the map refitted to its box (wall-themes-b.js)
+    "infrastructure": """() => {
+        const shown = [...document.querySelectorAll('#infrastructure-page .js-plotly-plot')]
+            .filter((g) => g.offsetWidth > 0 && g._fullLayout);
+        const map = document.querySelector('#infrastructure-video-map .js-plotly-plot');
+        return shown.length === 3 && !!map && !!map.bqwFitted;
+    }""",
+    "indicators": "() => !!document.querySelector('#indicators-wall .count-list')",
+}
+
+
+def open_wall(page, base_url: str, name: str, region: str | None) -> None:
+    query = f"region={region}&" if region else ""
+    open_page(page, base_url, f"/{name}?{query}screen=wall")
+    page.wait_for_selector(".shell.theme-wall")
+    page.wait_for_function(WALL_DRAWN[name])
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_thb311_infrastructure_fits_the_wall(leader_page, live_server, region):
+    from tests.browser.wallfit import assert_fits
+
+    page = leader_page
+    open_wall(page, live_server, "infrastructure", region)
+    assert_fits(page)
+    # KPIs in one row; the camera map and two charts; the long tables and the summary are left out
+    tops = page.locator("#infrastructure-kpis .kpi-card").evaluate_all(
+        "cards => cards.map(c => Math.round(c.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 4 and len(set(tops)) == 1, tops
+    for shown in ("#infrastructure-video-map", "#infrastructure-sharing-month", "#infrastructure-govnet"):
+        assert page.locator(shown).is_visible(), shown
+    for hidden in ("#infrastructure-video-panel", "#infrastructure-sharing-dept", ".theme-summary-panel"):
+        assert not page.locator(hidden).is_visible(), hidden
+    # the map's view was fitted to a 1400×540 box on the server; on the wall its box is smaller,
+    # so the zoom was lowered to keep the whole region in view
+    zoom, fitted = page.locator("#infrastructure-video-map .js-plotly-plot").evaluate(
+        "g => [g._fullLayout.map.zoom, g.layout.meta.fit[2]]"
+    )
+    assert zoom < fitted - 0.1, (zoom, fitted)
+    if region:  # a county's map draws every camera as a point
+        assert page.locator("#infrastructure-video-map .legendtext").count() == 2
+    # the desk is as before: every panel shown, the map at the zoom fitted on the server
+    open_page(page, live_server, f"/infrastructure?{f'region={region}&' if region else ''}screen=desk")
+    assert page.locator("#infrastructure-video-panel").is_visible()
+    page.wait_for_function(
+        "() => !!document.querySelector('#infrastructure-video-map .js-plotly-plot')?._fullLayout"
+    )
+    zoom, fitted = page.locator("#infrastructure-video-map .js-plotly-plot").evaluate(
+        "g => [g._fullLayout.map.zoom, g.layout.meta.fit[2]]"
+    )
+    assert zoom == fitted
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_thb312_indicators_on_the_wall_are_counts_and_the_lowest_coverages(leader_page, live_server, region):
+    from tests.browser.wallfit import assert_fits
+
+    page = leader_page
+    open_wall(page, live_server, "indicators", region)
+    assert_fits(page)
+    total = page.locator("#indicators-table tr[data-indicator]").count()  # the desk's table, hidden
+    assert total > 50 and not page.locator("#indicators-table").is_visible()
+    assert not page.locator("#indicators-search").is_visible()
+    assert f"共 {total} 项指标" in page.locator("#indicators-wall-count").inner_text()
+    # each grouping counts every indicator once
+    for i in range(3):
+        values = page.locator("#indicators-wall .count-list").nth(i).locator(".count-value").all_inner_texts()
+        assert sum(int(v.split()[0]) for v in values) == total, values
+    # the top rows, lowest coverage first, each as the desk's table has it
+    rows = page.locator("#indicators-wall tr[data-wall-indicator]")
+    assert rows.count() == 8
+    coverage = []
+    for i in range(rows.count()):
+        code = rows.nth(i).get_attribute("data-wall-indicator")
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        desk = page.locator(f"#indicators-table tr[data-indicator='{code}'] td").all_text_contents()
+        assert cells[-1] == desk[-1] and cells[0] in desk[0], (cells, desk)
+        coverage.append(float(cells[-1].split("%")[0]))
+    assert coverage == sorted(coverage)
+    open_page(page, live_server, "/indicators?screen=desk")
+    assert (
+        page.locator("#indicators-table").is_visible() and not page.locator("#indicators-wall").is_visible()
+    )

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert
 
 from data_access import store
-from data_access.catalogue_view import catalogue_rows, filter_rows
+from data_access.catalogue_view import catalogue_rows, filter_rows, lowest_coverage, summarise
 from data_access.errors import OutOfScope
 from data_access.schema import indicator, observation
 from data_access.scope import Scope
@@ -112,3 +112,21 @@ def test_cat005_coverage_for_an_asked_month(catalogue_store):
     assert money.coverage == 100.0
     assert (villages.latest_period, villages.coverage_period, villages.reported) == ("2026-08", "2026-09", 0)
     assert villages.coverage == 0.0
+
+
+def test_cat006_summary_counts_and_lowest_coverage_for_the_wall(catalogue_store):
+    rows = catalogue_rows("990100", SCOPE)
+    summary = summarise(rows)
+    assert (summary.total, summary.with_data, summary.complete, summary.incomplete) == (2, 2, 0, 2)
+    assert summary.by_theme == [("经济运行", 1), ("政务服务", 1)]  # in the order of THEMES
+    assert summary.by_level == [("镇级", 1), ("村级", 1)]  # from the top level down
+    assert summary.by_source == [("政务服务和数据管理局", 1), ("统计局", 1)]  # equal counts: by name
+    # 村级计数 60 % before 测试金额 66.7 %; the limit cuts the list.
+    assert [r.code for r in lowest_coverage(rows, 5)] == ["t_vil", "t_sum"]
+    assert [r.code for r in lowest_coverage(rows, 1)] == ["t_vil"]
+    september = summarise(catalogue_rows("990100", SCOPE, "2026-09"))
+    assert (september.complete, september.incomplete) == (1, 1)  # 测试金额 3/3, 村级计数 0/5
+    # A village: 测试金额 is not collected there, so it has no coverage and is not listed.
+    village = catalogue_rows("990101002001", SCOPE)
+    assert [r.code for r in lowest_coverage(village, 5)] == ["t_vil"]
+    assert (summarise(village).complete, summarise(village).incomplete) == (1, 0)

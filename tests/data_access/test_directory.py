@@ -95,6 +95,28 @@ def test_dir004_subtree_search_and_scope(directory_store):
         directory.contacts("990100", SCOPE, query="长" * 65)
 
 
+def test_dir007_children_leads_head_and_office_of_every_child(directory_store):
+    def names(leads):
+        return [
+            (x.region_name, x.head.name if x.head else None, x.office.name if x.office else None) for x in leads
+        ]
+
+    # every child, also those without contacts; 甲区 has only its 总指挥
+    assert names(directory.children_leads("990100", SCOPE)) == [("甲区", "陈一", None), ("乙县", None, None)]
+    # the village's second is its 工作专班组长 (no 指挥办负责人 there); phones masked unless revealed
+    leads = directory.children_leads("990101002000", SCOPE)
+    assert names(leads) == [("甲二一村", None, None), ("甲二二村", "赵六", "王村长")]
+    assert (leads[1].head.role, leads[1].head.phone) == ("总指挥", "139****1111")
+    full = directory.children_leads("990101002000", SCOPE, reveal_phones=True)
+    assert full[1].head.phone == "13900001111"
+    # the city under the province: its 指挥办负责人 is chosen over the higher-ranked 副总指挥
+    province = directory.children_leads("990000", Scope.of("990000"))
+    assert names(province) == [("测试市", "张三", "吴九")]
+    assert province[0].office.role == "指挥办负责人"
+    with pytest.raises(OutOfScope):
+        directory.children_leads("990101", Scope.of("990102"))
+
+
 def _people() -> list[Contact]:
     return [
         Contact(1, "990100000000", "测试市", 2, "总指挥", "张三", "市委书记", "市委", "138****0001"),
