@@ -201,3 +201,27 @@ def test_thb401_wall_economy_and_services_fit_one_screen(leader_page, live_serve
     assert rows(page, f"#{name}-ranking .ranking-row") == (total, total)
     assert page.locator(".theme-summary-panel").is_visible()
     assert page.locator(".wall-count").count() == 0 or page.locator(".wall-count").first.is_hidden()
+
+
+def test_thb402_wall_theme_pages_leave_room_for_the_playlist_bar(
+    leader_page, live_server, browser_store, tmp_path
+):
+    """Played in a 轮播, a theme page keeps clear of the player's bar at the bottom of the screen."""
+    import json
+
+    from tests.browser.conftest import _cockpit
+    from tests.browser.wallpages import assert_wall, open_wall
+
+    views = ["/economy", "/services?region=440882", "/reporting?region=440882"]
+    playlist = tmp_path / "themes.json"
+    playlist.write_text(
+        json.dumps({"name": "主题页大屏", "views": [{"url": v, "seconds": 600} for v in views]}), "utf-8"
+    )
+    _cockpit(browser_store.env, "playlist", "import", str(playlist))
+    page = leader_page
+    for view in views:
+        open_wall(page, live_server, view + ("&" if "?" in view else "?") + "play=主题页大屏")
+        page.wait_for_selector("#wall-player .wall-player-text:has-text('主题页大屏')")
+        fit = assert_wall(page)
+        assert fit["barTop"] < fit["innerHeight"]  # the bar is there, and every panel above it
+        assert view.split("?")[0] in page.url  # still the view asked for (the player did not move on)
