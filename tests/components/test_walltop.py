@@ -15,7 +15,13 @@ def test_wtp001_rows_after_the_first_n_are_marked_and_keep_their_class():
     rows = [html.Li(str(i), className="ranking-row") for i in range(4)] + [html.Li("4")]
     marked = mark_beyond(rows, 2)
     assert marked == rows
-    assert classes(rows) == ["ranking-row", "ranking-row", f"ranking-row {EXTRA}", f"ranking-row {EXTRA}", EXTRA]
+    assert classes(rows) == [
+        "ranking-row",
+        "ranking-row",
+        f"ranking-row {EXTRA}",
+        f"ranking-row {EXTRA}",
+        EXTRA,
+    ]
 
 
 def test_wtp002_only_the_kept_positions_stay_unmarked():
