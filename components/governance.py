@@ -13,6 +13,7 @@ from dash import dcc, html
 
 from components.format import MISSING
 from components.trend import base_layout
+from components.walltop import mark_beyond
 
 RECEIVED_COLOUR, RESOLVED_COLOUR = "#7fb3d5", "#1f5f8b"
 
@@ -80,8 +81,13 @@ def phone_cell(phone: str, reveal: bool) -> Any:
     return html.Span(phone, title="完整号码仅对领导和管理员显示", className="phone-masked")
 
 
-def overdue_table(cases: Sequence[Any], reveal: bool, map_link: Callable[[str], str]) -> html.Div:
-    """Overdue open cases: id, village, town (a link to the map), type, status, dates, days, contact."""
+def overdue_table(
+    cases: Sequence[Any], reveal: bool, map_link: Callable[[str], str], wall_top: int | None = None
+) -> html.Div:
+    """Overdue open cases: id, village, town (a link to the map), type, status, dates, days, contact.
+
+    ``wall_top``: the rows after the first ``wall_top`` are marked for the wall screen to hide
+    (``components.walltop``)."""
     if not cases:
         return html.Div("没有逾期未办结的案件", className="attention-empty")
     heads = [
@@ -114,6 +120,8 @@ def overdue_table(cases: Sequence[Any], reveal: bool, map_link: Callable[[str], 
         )
         for c in cases
     ]
+    if wall_top is not None:
+        mark_beyond(rows, wall_top)
     table = html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(rows)], className="profile"
     )

@@ -15,6 +15,7 @@ from components.kpi import headline_card, kpi_row
 from components.notices import info_notice, source_note
 from components.ranking import ranking_list
 from components.summary import headline_sentence, region_phrase
+from components.walltop import mark_beyond, wall_count
 from data_access.codes import short_code
 from data_access.errors import CockpitError
 from data_access.headlines import Headline
@@ -26,6 +27,7 @@ from pages._theme_common import THEME_INDICATOR, PageContext, chart_panel, graph
 from pages._views import child_map, trend
 
 CHILD_WORDS = {1: "各市", 2: "各县（市、区）", 3: "各镇（街道）", 4: "各村（社区）"}
+WALL_RANKING = 10  # rows of a ranking the wall screen shows (the rest: 前 10 / 共 N 个)
 
 
 def collected_at(codes: Sequence[str], level: int) -> list[str]:
@@ -121,20 +123,15 @@ def detail_panels(ctx: PageContext, h: Headline, page: str) -> list:
             )
         ]
     link = region_href(h.code, ctx.month)
+    ranks = ranking_list(ranked, unit=h.unit, decimals=h.decimals, href=link, element_id=f"{page}-ranking")
+    mark_beyond(ranks.children, WALL_RANKING)
     panels.append(
         chart_panel(
             f"{parent.name}{words}{h.name}排名",
             h.unit,
             when,
             h.source_dept,
-            html.Div(
-                [
-                    *position,
-                    ranking_list(
-                        ranked, unit=h.unit, decimals=h.decimals, href=link, element_id=f"{page}-ranking"
-                    ),
-                ]
-            ),
+            html.Div([*position, wall_count(WALL_RANKING, len(ranked), "个"), ranks]),
             export=export_menu("ranking", short_code(parent.code), h.code, ctx.month),
             id=f"{page}-ranking-panel",
         )

@@ -139,9 +139,12 @@ def chart_panel(
 
 
 def graph(figure: Any, *, height: int = 320, element_id: Any = None) -> dcc.Graph:
-    """A chart with the page's standard configuration (no mode bar)."""
+    """A chart with the page's standard configuration (no mode bar), ``height`` pixels high on the
+    desk; it fills its box when a layout sizes the box (the wall screen), so it is responsive."""
     kwargs = {"id": element_id} if element_id is not None else {}
-    return dcc.Graph(figure=figure, config=GRAPH_CONFIG, style={"height": f"{height}px"}, **kwargs)
+    return dcc.Graph(
+        figure=figure, config=GRAPH_CONFIG, responsive=True, style={"height": f"{height}px"}, **kwargs
+    )
 
 
 def map_graph(figure: Any, indicator: str, month: str, *, height: int = 420) -> dcc.Graph:

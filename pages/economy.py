@@ -49,6 +49,6 @@ def _page(ctx: PageContext, indicator: str | None) -> html.Div:
             indicator_choice(ctx, heads, selected),
             html.Div(detail_panels(ctx, detail, "economy"), className="theme-grid", id="economy-detail"),
         ],
-        className="page theme-page",
+        className="page theme-page page-economy",
         id="economy-page",
     )

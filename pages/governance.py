@@ -15,6 +15,7 @@ from dash import html
 from components.export_menu import export_menu
 from components.format import fmt_period
 from components.governance import outcome_bars, overdue_table, type_bars
+from components.walltop import wall_count
 from data_access.codes import short_code
 from data_access.governance import outcome_breakdown, overdue_cases, type_breakdown
 from data_access.headlines import headline
@@ -38,6 +39,7 @@ INDICATORS = PAGE_INDICATORS["governance"]
 CARDS = 6  # the first six are cards (one row, as on the other theme pages); all are in the summary
 SOURCE = "市委政法委（综治中心）·矛盾纠纷码上办"
 OVERDUE_SHOWN = 100
+WALL_OVERDUE = 5  # overdue cases the wall screen lists (the most overdue; the count says how many)
 
 
 def layout(region: str | None = None, period: str | None = None, indicator: str | None = None, **_: str):
@@ -65,7 +67,7 @@ def _page(ctx: PageContext, indicator: str | None) -> html.Div:
             ),
             html.Div([_outcomes(ctx), _types(ctx), _overdue(ctx)], className="theme-grid"),
         ],
-        className="page theme-page",
+        className="page theme-page page-governance",
         id="governance-page",
     )
 
@@ -120,9 +122,11 @@ def _overdue(ctx: PageContext) -> html.Section:
     body = html.Div(
         [
             html.Div(count, className="kpi-period", id="governance-overdue-count"),
+            wall_count(WALL_OVERDUE, len(cases), "件", what="逾期最久的前"),
             html.Div(
-                overdue_table(cases[:OVERDUE_SHOWN], reveal, link),
+                overdue_table(cases[:OVERDUE_SHOWN], reveal, link, wall_top=WALL_OVERDUE),
                 style={"maxHeight": "360px", "overflowY": "auto"},
+                className="governance-overdue-scroll",
             ),
         ]
     )

@@ -21,6 +21,7 @@ from components.kpi import kpi_card
 from components.notices import error_notice, info_notice, source_note
 from components.pickers import period_picker
 from components.trend import base_layout
+from components.walltop import mark_beyond, mark_extra, wall_count
 from data_access import regions, reporting
 from data_access.errors import CockpitError
 from data_access.regions import Region
@@ -47,6 +48,8 @@ MESSAGE = "reporting-message"
 
 SOURCE = "数据来源：填表报数系统（各单位报送记录）"
 OVERDUE_SHOWN = 200
+WALL_OVERDUE = 5  # overdue units the wall screen lists (the most overdue; the count says how many)
+WALL_CHILDREN = 12  # children the wall screen lists (the least complete; the count says how many)
 ALL_TASKS = ""
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 
@@ -303,6 +306,7 @@ def _levels_table(place: Region, month: str, task: str | None, scope: Scope, tod
 
 
 def _children_table(place: Region, month: str, task: str | None, scope: Scope, today: str) -> html.Div:
+    tallies = reporting.children_tallies(place.code, month, scope, task, today)
     rows = [
         html.Tr(
             [
@@ -312,9 +316,21 @@ def _children_table(place: Region, month: str, task: str | None, scope: Scope, t
             ],
             **{"data-code": t.key},
         )
-        for t in reporting.children_tallies(place.code, month, scope, task, today)
+        for t in tallies
     ]
-    return _table(["地区", *COUNT_HEADS, "地图"], rows, "该地区没有下级单位")
+    # The wall screen lists the children that report least completely (in the table's order).
+    mark_extra(rows, _least_complete(tallies, WALL_CHILDREN))
+    count = wall_count(WALL_CHILDREN, len(rows), "个", what="报送完整率最低的")
+    return html.Div([count, _table(["地区", *COUNT_HEADS, "地图"], rows, "该地区没有下级单位")])
+
+
+def _least_complete(tallies: list[reporting.Tally], n: int) -> list[int]:
+    """Positions of the ``n`` tallies with the lowest completeness (nothing expected counts last)."""
+    order = sorted(
+        range(len(tallies)),
+        key=lambda i: (tallies[i].completeness is None, tallies[i].completeness or 0.0, i),
+    )
+    return order[:n]
 
 
 def _overdue(place: Region, month: str, task: str | None, scope: Scope, today: str) -> html.Div:
@@ -339,6 +355,7 @@ def _overdue(place: Region, month: str, task: str | None, scope: Scope, today: s
         )
         for u in units
     ]
+    mark_beyond(rows, WALL_OVERDUE)
     count = f"共 {total:,} 个单位逾期未报" + (
         f"，显示逾期最久的 {OVERDUE_SHOWN} 个" if total > OVERDUE_SHOWN else ""
     )
@@ -349,8 +366,11 @@ def _overdue(place: Region, month: str, task: str | None, scope: Scope, today: s
     )
     return html.Div(
         [
-            html.Div(count, className="kpi-period"),
-            html.Div(table, style={"maxHeight": "420px", "overflowY": "auto"}),
+            html.Div(count, className="kpi-period reporting-overdue-count"),
+            wall_count(WALL_OVERDUE, total, "个", what="逾期最久的前"),
+            html.Div(
+                table, style={"maxHeight": "420px", "overflowY": "auto"}, className="reporting-overdue-scroll"
+            ),
         ]
     )
 

@@ -59,7 +59,7 @@ def _page(ctx: PageContext, indicator: str | None) -> html.Div:
             html.Div(detail_panels(ctx, detail, "services"), className="theme-grid", id="services-detail"),
             html.Div(_kiosk_map(ctx, coverage), className="theme-grid"),
         ],
-        className="page theme-page",
+        className="page theme-page page-services",
         id="services-page",
     )
 

@@ -62,3 +62,36 @@ def test_gvb003_the_api_lists_the_governance_theme(leader_page, live_server):
     codes = {i["code"] for i in resp.json()}
     assert {i["theme_name"] for i in resp.json()} == {"基层治理"}
     assert {"disputes_received", "dispute_resolution_rate", "dispute_avg_days", "disputes_escalated"} <= codes
+
+
+@pytest.mark.parametrize("region", [None, "440882"])
+def test_gvb004_governance_fits_the_wall_with_the_most_overdue_cases(leader_page, live_server, region):
+    """大屏 at 1920×1080: KPIs, the map, types, trend and the five most overdue cases with the count,
+    nothing to scroll or cut off (also after the period picker changed the month)."""
+    from tests.browser.wallpages import assert_wall, open_wall, rows, wait_charts
+
+    page = leader_page
+    open_wall(page, live_server, "/governance" + (f"?region={region}" if region else ""))
+    assert_wall(page)
+    for sel in ("#governance-map-panel", "#governance-types", "#governance-trend", "#governance-overdue"):
+        assert page.locator(sel).is_visible(), sel
+    for sel in ("#governance-ranking-panel", "#governance-outcomes", ".theme-summary-panel"):
+        assert page.locator(sel).is_hidden(), sel
+    desk = page.locator("#governance-overdue-count").text_content()  # 共 N 件超过办理期限仍未办结…
+    total = int(desk.split("共 ")[1].split(" 件")[0].replace(",", ""))
+    shown, listed = rows(page, "#governance-overdue tr[data-case]")
+    assert total > 5 and shown == 5 and listed == min(total, 100)
+    assert page.locator("#governance-overdue .wall-count").inner_text() == f"逾期最久的前 5 / 共 {total:,} 件"
+    days = page.locator("#governance-overdue tr[data-case] td:nth-child(8)").all_text_contents()
+    first = page.locator("#governance-overdue tr[data-case]:visible td:nth-child(8)").all_text_contents()
+    assert first == days[:5]  # the most overdue, in the list's order
+    if region:
+        page.locator(".theme-head .picker").first.click()
+        page.get_by_text("2026年6月", exact=True).click()
+        page.wait_for_url("**/governance?region=440882&screen=wall&period=2026-06")
+        page.wait_for_selector(
+            ".kpi-card[data-indicator='disputes_received'] .kpi-period:has-text('2026年6月')"
+        )
+        wait_charts(page)
+        assert page.locator(".shell.theme-wall").count() == 1
+        assert_wall(page)

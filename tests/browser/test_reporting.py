@@ -178,3 +178,38 @@ def test_rep205_no_overflow_and_screenshot(leader_page, live_server, region):
         if SAVE_SCREENSHOTS and region is None and width == 1920:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "reporting.png"), full_page=True)
+
+
+@pytest.mark.parametrize("region", [None, "440882"])
+def test_rep206_fits_the_wall_with_the_least_complete_children(leader_page, live_server, scope, region):
+    """大屏 at 1920×1080: KPIs, the children (the 12 least complete when there are more), the trend
+    and the five most overdue units with the count; nothing to scroll or cut off."""
+    from data_access import reporting
+    from tests.browser.wallpages import assert_wall, open_wall, rows
+
+    page = leader_page
+    place = LEIZHOU if region else "440800000000"
+    month = reporting.default_month(scope)
+    open_wall(page, live_server, "/reporting" + (f"?region={region}" if region else ""))
+    assert_wall(page)
+    assert page.locator("#reporting-children").is_visible() and page.locator("#reporting-trend").is_visible()
+    for sel in ("#reporting-rounds", "#reporting-levels", "#reporting-staff", "#reporting-burden"):
+        assert page.locator(sel).is_hidden(), sel
+    tallies = reporting.children_tallies(place, month, scope, None, reporting.reference_date())
+    least = sorted(tallies, key=lambda t: (t.completeness is None, t.completeness or 0.0))[:12]
+    visible = page.locator("#reporting-children tr[data-code]:visible").evaluate_all(
+        "rows => rows.map(r => r.dataset.code)"
+    )
+    assert sorted(visible) == sorted(t.key for t in least)
+    assert rows(page, "#reporting-children tr[data-code]") == (min(len(tallies), 12), len(tallies))
+    count = page.locator("#reporting-children .wall-count")
+    if len(tallies) > 12:
+        assert count.inner_text() == f"报送完整率最低的 12 / 共 {len(tallies)} 个"
+    else:
+        assert count.count() == 0
+    overdue = reporting.overdue_units(place, month, scope, None, reporting.reference_date())
+    assert rows(page, "#reporting-overdue tr[data-code]") == (5, min(len(overdue), 200))
+    assert (
+        page.locator("#reporting-overdue .wall-count").inner_text()
+        == f"逾期最久的前 5 / 共 {len(overdue):,} 个"
+    )

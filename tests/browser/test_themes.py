@@ -246,3 +246,72 @@ def test_thb312_indicators_on_the_wall_are_counts_and_the_lowest_coverages(leade
     assert (
         page.locator("#indicators-table").is_visible() and not page.locator("#indicators-wall").is_visible()
     )
+
+
+# --- wall screen (大屏): /economy and /services fit one 1920×1080 screen ------------------------
+
+WALL_PANELS = {
+    "economy": (("#economy-map-panel", "#economy-ranking-panel", "#economy-trend"), ()),
+    "services": (
+        ("#services-trend", "#services-ranking-panel", "#services-kiosk-panel"),
+        ("#services-map-panel",),
+    ),
+}
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("name", ("economy", "services"))
+def test_thb401_wall_economy_and_services_fit_one_screen(leader_page, live_server, name, region):
+    """大屏 at 1920×1080: every KPI card, the map, the ranking and the trend on screen, nothing to
+    scroll or cut off; a ranking longer than 10 shows its first 10 and says 前 10 / 共 N 个; the
+    desk theme still shows every row and the summary."""
+    from tests.browser.wallpages import assert_wall, open_wall, rows
+
+    page = leader_page
+    path = f"/{name}" + (f"?region={region}" if region else "")
+    open_wall(page, live_server, path)
+    assert_wall(page)
+    shown, every = rows(page, ".kpi-row .kpi-card")
+    assert shown == every == {"economy": 9, "services": 6}[name]
+    wall, desk_only = WALL_PANELS[name]
+    for sel in wall:
+        assert page.locator(sel).is_visible(), sel
+    for sel in (*desk_only, ".theme-summary-panel"):
+        assert page.locator(sel).is_hidden(), sel
+    shown, total = rows(page, f"#{name}-ranking .ranking-row")
+    assert shown == min(total, 10) and total > 0
+    count = page.locator(f"#{name}-ranking-panel .wall-count")
+    if total > 10:
+        assert count.inner_text() == f"前 10 / 共 {total} 个"
+    else:
+        assert count.count() == 0
+    # The desk keeps its layout: every row, the summary, no wall count.
+    open_page(page, live_server, path + ("&" if "?" in path else "?") + "screen=desk")
+    page.wait_for_selector(".shell.theme-desk")
+    assert rows(page, f"#{name}-ranking .ranking-row") == (total, total)
+    assert page.locator(".theme-summary-panel").is_visible()
+    assert page.locator(".wall-count").count() == 0 or page.locator(".wall-count").first.is_hidden()
+
+
+def test_thb402_wall_theme_pages_leave_room_for_the_playlist_bar(
+    leader_page, live_server, browser_store, tmp_path
+):
+    """Played in a 轮播, a theme page keeps clear of the player's bar at the bottom of the screen."""
+    import json
+
+    from tests.browser.conftest import _cockpit
+    from tests.browser.wallpages import assert_wall, open_wall
+
+    views = ["/economy", "/services?region=440882", "/reporting?region=440882"]
+    playlist = tmp_path / "themes.json"
+    playlist.write_text(
+        json.dumps({"name": "主题页大屏", "views": [{"url": v, "seconds": 600} for v in views]}), "utf-8"
+    )
+    _cockpit(browser_store.env, "playlist", "import", str(playlist))
+    page = leader_page
+    for view in views:
+        open_wall(page, live_server, view + ("&" if "?" in view else "?") + "play=主题页大屏")
+        page.wait_for_selector("#wall-player .wall-player-text:has-text('主题页大屏')")
+        fit = assert_wall(page)
+        assert fit["barTop"] < fit["innerHeight"]  # the bar is there, and every panel above it
+        assert view.split("?")[0] in page.url  # still the view asked for (the player did not move on)
