@@ -18,13 +18,15 @@
  * each redraw, Patch updates included: Dash keeps the unscaled figure and hands the whole of it
  * over) draws a scaled copy: font sizes and margins × PLOT_TEXT × the page's scale (root font /
  * 19.2 px: 1 at 1920 CSS px, 1.33 at 2560); map labels, map zoom, heights and colour bars × the
- * page's scale (map labels no more: larger ones collide and MapLibre drops them). The figure the app sent is kept on the graph (__bqwSrc), so a change of theme or
- * window size redraws it at the new scale; nothing is scaled twice. (Not CSS zoom: under zoom
- * MapLibre's and plotly's pointer maths and getComputedStyle disagree with the boxes.)
+ * page's scale (map labels no more: larger ones collide and MapLibre drops them). The figure the
+ * app sent is kept on the graph (__bqwSrc), so a change of theme or window size redraws it at the
+ * new scale; nothing is scaled twice. (Not CSS zoom: under zoom 100vh is taller than the screen,
+ * getComputedStyle reports unzoomed sizes, and MapLibre/plotly hovers miss the drawn regions.)
  * While the player bar shows, <html> has the class wall-bar and the shell leaves the bar's height.
  *
  * Bounded for 24 h: one interval for everything, one poll at a time, listeners added once, the
- * player bar built once, the timing and visit logs (bqwWall.stats()) rings of 50.
+ * player bar built once, the timing and visit logs (bqwWall.stats()) rings of 50, Dash's undo
+ * history trimmed after each view.
  */
 (function () {
   "use strict";
@@ -35,6 +37,7 @@
   var QUIET_MS = 150; // no request for this long (and two checks in a row): the view's callbacks are done
   var MAX_SWITCH_MS = 10000; // reveal anyway after this long
   var LOG = 50;
+  var HISTORY = 10; // Dash undo entries kept
   var PLOT_TEXT = 1.3; // chart text on the wall, read from 5 m: plotly's 12–13 px → 16–17 px at 1920
   var BASE_ROOT = 19.2; // the wall's root font at 1920 CSS px (assets/cockpit.css)
 
@@ -213,6 +216,16 @@
     S.visits.push([S.index, window.location.pathname + window.location.search]);
     if (S.visits.length > LOG) S.visits.shift();
     S.rotations += 1;
+    trimDashHistory();
+  }
+  // Dash's renderer keeps an undo history of every input change (the location: two entries per
+  // view, for ever). Only the undo/redo buttons (off here) read it: keep the last few.
+  function trimDashHistory() {
+    var stores = window.dash_stores || [];
+    for (var i = 0; i < stores.length; i++) {
+      var h = stores[i].getState && stores[i].getState().history;
+      if (h && h.past && h.past.length > 2 * HISTORY) h.past.splice(0, h.past.length - HISTORY);
+    }
   }
 
   // ---- the player -----------------------------------------------------------------------------
@@ -251,7 +264,7 @@
   }
   // A fixed bound for days on end: should the JS heap ever pass 3× what it was after the first
   // 20 views (and 300 MB), the next view is loaded afresh instead of inside the page. Not expected
-  // (bench_wall.py: DOM and listeners flat, heap +15 % over 200 views and levelling off).
+  // (bench_wall.py: DOM, listeners, timers and WebGL canvases flat over 200 views).
   function overBound() {
     var mem = window.performance && window.performance.memory;
     if (!mem) return false;
@@ -418,7 +431,8 @@
       return {
         playing: S.playing, name: S.name, index: S.index, views: S.views.length, paused: S.paused,
         held: S.playing && held(Date.now()), offline: S.offline, version: S.version,
-        rotations: S.rotations, durations: S.durations.slice(), visits: S.visits.slice()
+        rotations: S.rotations, durations: S.durations.slice(), visits: S.visits.slice(),
+        dashHistory: (window.dash_stores || []).map(function (st) { return st.getState().history.past.length; })
       };
     },
     next: function () { if (S.playing) go(S.index + 1); },

@@ -141,6 +141,7 @@ def memory(page, cdp) -> dict:
         heaps.append(cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
     counters = cdp.send("Memory.getDOMCounters")
     page_counts = page.evaluate("() => window.__bqwCounters()")
+    page_counts["history"] = sum(page.evaluate("() => window.bqwWall.stats().dashHistory || []"))
     page.keyboard.press("Space")  # resume
     return {
         "heap": sorted(heaps)[2],
@@ -213,7 +214,7 @@ def player_figures(url: str, workdir: Path, rotations: int) -> None:
         print(
             f"  after {mark:>4} rotations: JS heap {m['heap']:6.1f} MB (5 GCs, spread {m['spread']:.1f})"
             f"  DOM nodes {m['nodes']:6,}  listeners {m['listeners']:5,}  timers {m['timeouts']}+{m['intervals']} int."
-            f"  WebGL canvases {m['webgl']}"
+            f"  WebGL canvases {m['webgl']}  Dash undo entries {m['history']}"
         )
     if len(marks) >= 2:
         a, b = marks[20], marks[rotations]
