@@ -123,7 +123,10 @@ def sized_page(browser, live_server):
         context.set_default_timeout(TIMEOUT_MS)
         pg = context.new_page()
         pg.errors, pg.outside = [], []
-        context.route(lambda url: not _is_local(url), lambda route: (pg.outside.append(route.request.url), route.abort()))
+        context.route(
+            lambda url: not _is_local(url),
+            lambda route: (pg.outside.append(route.request.url), route.abort()),
+        )
         pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
         pg.on("pageerror", lambda e: pg.errors.append(f"page error: {e}"))
         login(pg, live_server, "leader")
@@ -143,8 +146,10 @@ def test_ovw105_wall_overview_scales_to_2560_with_its_charts(sized_page, live_se
     sizes = {}
     for pg in (small, large):
         _open_wall_overview(pg, live_server)
-        pg.wait_for_function("() => document.querySelector('#overview-map .js-plotly-plot')._fullLayout.map"
-                             "._subplot.map.queryRenderedFeatures({layers: ['labels']}).length > 0")
+        pg.wait_for_function(
+            "() => document.querySelector('#overview-map .js-plotly-plot')._fullLayout.map"
+            "._subplot.map.queryRenderedFeatures({layers: ['labels']}).length > 0"
+        )
         sizes[pg.viewport_size["width"]] = pg.evaluate(CHART_TEXT)
     assert_fits(large, extra=("#overview-map", "#overview-trend"), scale=2560 / 1920)
     s, b = sizes[1920], sizes[2560]
@@ -172,12 +177,16 @@ def test_ovw107_theme_switch_rescales_charts_without_compounding(sized_page, liv
     for _ in range(2):
         page.click("#shell-theme-toggle")
         page.wait_for_selector(".shell.theme-desk")
-        page.wait_for_function("(t) => parseFloat(document.querySelector('#overview-trend .ytick text')"
-                               ".style.fontSize) < t", arg=wall)
+        page.wait_for_function(
+            "(t) => parseFloat(document.querySelector('#overview-trend .ytick text').style.fontSize) < t",
+            arg=wall,
+        )
         desk = page.evaluate(CHART_TEXT)["tick"]
         page.click("#shell-theme-toggle")
         page.wait_for_selector(".shell.theme-wall")
-        page.wait_for_function("(t) => parseFloat(document.querySelector('#overview-trend .ytick text')"
-                               ".style.fontSize) > t", arg=desk)
+        page.wait_for_function(
+            "(t) => parseFloat(document.querySelector('#overview-trend .ytick text').style.fontSize) > t",
+            arg=desk,
+        )
     assert page.evaluate(CHART_TEXT)["tick"] == pytest.approx(wall, abs=0.1)
     assert desk < wall / 1.5
