@@ -13,8 +13,20 @@
  * next success recovers by itself; a 401 (restart with a new secret, session over) trades the
  * wall token kept by /wall for a new session.
  *
+ * Scale (wall theme): the page's HTML scales with the root font (max(18px, 1vw): rem), but plotly
+ * draws its text and MapLibre its labels in pixels. Every Plotly.react (dcc.Graph's first draw and
+ * each redraw, Patch updates included: Dash keeps the unscaled figure and hands the whole of it
+ * over) draws a scaled copy: font sizes and margins × PLOT_TEXT × the page's scale (root font /
+ * 19.2 px: 1 at 1920 CSS px, 1.33 at 2560); map labels, map zoom, heights and colour bars × the
+ * page's scale (map labels no more: larger ones collide and MapLibre drops them). The figure the
+ * app sent is kept on the graph (__bqwSrc), so a change of theme or window size redraws it at the
+ * new scale; nothing is scaled twice. (Not CSS zoom: under zoom 100vh is taller than the screen,
+ * getComputedStyle reports unzoomed sizes, and MapLibre/plotly hovers miss the drawn regions.)
+ * While the player bar shows, <html> has the class wall-bar and the shell leaves the bar's height.
+ *
  * Bounded for 24 h: one interval for everything, one poll at a time, listeners added once, the
- * player bar built once, the timing and visit logs (bqwWall.stats()) rings of 50.
+ * player bar built once, the timing and visit logs (bqwWall.stats()) rings of 50, Dash's undo
+ * history trimmed after each view.
  */
 (function () {
   "use strict";
@@ -25,6 +37,9 @@
   var QUIET_MS = 150; // no request for this long (and two checks in a row): the view's callbacks are done
   var MAX_SWITCH_MS = 10000; // reveal anyway after this long
   var LOG = 50;
+  var HISTORY = 10; // Dash undo entries kept
+  var PLOT_TEXT = 1.3; // chart text on the wall, read from 5 m: plotly's 12–13 px → 16–17 px at 1920
+  var BASE_ROOT = 19.2; // the wall's root font at 1920 CSS px (assets/cockpit.css)
 
   var query = new URLSearchParams(window.location.search);
   function seconds(name, fallback, min) {
@@ -67,6 +82,92 @@
 
   function isWall() { return S.playing || !!document.querySelector(".shell.theme-wall"); }
   function $(id) { return document.getElementById(id); }
+
+  // ---- plotly fonts and map labels scale with the page (wall theme) ---------------------------
+  function currentScale() {
+    if (!isWall()) return { page: 1, text: 1, key: "1|1" };
+    var root = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || BASE_ROOT;
+    var page = Math.round((root / BASE_ROOT) * 1000) / 1000;
+    var text = Math.round(page * PLOT_TEXT * 1000) / 1000;
+    return { page: page, text: text, key: text + "|" + page };
+  }
+  var SKIP = { geojson: 1, coordinates: 1, customdata: 1, locations: 1, z: 1, x: 1, y: 1, text: 1, lon: 1, lat: 1, ids: 1 };
+  var MARGIN = { l: 1, r: 1, t: 1, b: 1, pad: 1 };
+  // A copy of a figure part with its sizes scaled; untouched branches are shared, never mutated.
+  function scaled(obj, key, k) {
+    if (obj === null || typeof obj !== "object") return obj;
+    var out = null, i, v, s;
+    if (Array.isArray(obj)) {
+      if (!obj.length || obj[0] === null || typeof obj[0] !== "object") return obj;
+      for (i = 0; i < obj.length; i++) {
+        s = scaled(obj[i], key, k);
+        if (s !== obj[i]) { out = out || obj.slice(); out[i] = s; }
+      }
+      return out || obj;
+    }
+    for (var name in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, name) || SKIP[name]) continue;
+      v = obj[name];
+      s = v;
+      if (typeof v === "number") {
+        if (name === "size" && /font$/i.test(key)) s = v * k.text;
+        else if (name === "text-size") s = v * k.page; // map labels: larger ones collide and MapLibre hides them
+        else if (key === "margin" && MARGIN[name]) s = Math.round(v * k.text);
+        else if (key === "colorbar" && (name === "thickness" || name === "ticklen")) s = v * k.page;
+        else if (key === "map" && name === "zoom") s = v + Math.log(k.page) / Math.LN2;
+        else if (key === "layout" && (name === "height" || name === "width")) s = Math.round(v * k.page);
+      } else if (v && typeof v === "object") {
+        s = scaled(v, name, k);
+      }
+      if (s !== v) { out = out || Object.assign({}, obj); out[name] = s; }
+    }
+    return out || obj;
+  }
+  function scaledFigure(fig, k) {
+    var layout = scaled(fig.layout || {}, "layout", k);
+    var font = layout.font || {};
+    var hover = layout.hoverlabel || {};
+    // plotly's own defaults (12 px text, 13 px hover labels, 30 px colour bars), when not set
+    if (typeof font.size !== "number") layout = Object.assign({}, layout, { font: Object.assign({}, font, { size: 12 * k.text }) });
+    if (!hover.font || typeof hover.font.size !== "number") {
+      layout = Object.assign({}, layout, { hoverlabel: Object.assign({}, hover, { font: Object.assign({}, hover.font, { size: 13 * k.text }) }) });
+    }
+    var data = scaled(fig.data || [], "data", k);
+    data = data.map(function (trace) {
+      if (!trace || !trace.colorbar || typeof trace.colorbar.thickness === "number") return trace;
+      return Object.assign({}, trace, { colorbar: Object.assign({}, trace.colorbar, { thickness: 30 * k.page }) });
+    });
+    return { data: data, layout: layout, frames: fig.frames, config: fig.config };
+  }
+  function wrapPlotly(P) {
+    if (!P || typeof P.react !== "function" || P.__bqwScaled) return;
+    var react = P.react;
+    P.react = function (gd, data, layout, config) {
+      var fig = (Array.isArray(data) || data === undefined) ? { data: data, layout: layout, config: config } : data;
+      var el = typeof gd === "string" ? document.getElementById(gd) : gd;
+      var k = currentScale();
+      if (el) { el.__bqwSrc = fig; el.__bqwScale = k.key; }
+      return react.call(P, gd, k.text === 1 && k.page === 1 ? fig : scaledFigure(fig, k));
+    };
+    P.__bqwScaled = true;
+  }
+  if (window.Plotly) wrapPlotly(window.Plotly);
+  else {
+    var plotly;
+    Object.defineProperty(window, "Plotly", {
+      configurable: true, enumerable: true,
+      get: function () { return plotly; },
+      set: function (P) { plotly = P; wrapPlotly(P); }
+    });
+  }
+  // Theme switched or window resized: redraw every graph from the figure the app sent, at the new scale.
+  function rescale() {
+    var k = currentScale();
+    var plots = document.querySelectorAll(".js-plotly-plot");
+    for (var i = 0; i < plots.length; i++) {
+      if (plots[i].__bqwSrc && plots[i].__bqwScale !== k.key) window.Plotly.react(plots[i], plots[i].__bqwSrc);
+    }
+  }
 
   // ---- navigation inside the app --------------------------------------------------------------
   function withParams(url, extra) {
@@ -115,6 +216,16 @@
     S.visits.push([S.index, window.location.pathname + window.location.search]);
     if (S.visits.length > LOG) S.visits.shift();
     S.rotations += 1;
+    trimDashHistory();
+  }
+  // Dash's renderer keeps an undo history of every input change (the location: two entries per
+  // view, for ever). Only the undo/redo buttons (off here) read it: keep the last few.
+  function trimDashHistory() {
+    var stores = window.dash_stores || [];
+    for (var i = 0; i < stores.length; i++) {
+      var h = stores[i].getState && stores[i].getState().history;
+      if (h && h.past && h.past.length > 2 * HISTORY) h.past.splice(0, h.past.length - HISTORY);
+    }
   }
 
   // ---- the player -----------------------------------------------------------------------------
@@ -153,7 +264,7 @@
   }
   // A fixed bound for days on end: should the JS heap ever pass 3× what it was after the first
   // 20 views (and 300 MB), the next view is loaded afresh instead of inside the page. Not expected
-  // (bench_wall.py: DOM and listeners flat, heap +15 % over 200 views and levelling off).
+  // (bench_wall.py: DOM, listeners, timers and WebGL canvases flat over 200 views).
   function overBound() {
     var mem = window.performance && window.performance.memory;
     if (!mem) return false;
@@ -170,6 +281,7 @@
       bar.innerHTML = '<div class="wall-player-fill"></div><span class="wall-player-text"></span>' +
         '<span class="wall-player-state"></span>';
       document.body.appendChild(bar);
+      document.documentElement.classList.add("wall-bar"); // the shell leaves the bar's height (wall.css)
       S.bar = { root: bar, fill: bar.firstChild, text: bar.children[1], state: bar.children[2] };
     }
     if (text !== undefined) setText(S.bar.text, text);
@@ -270,6 +382,7 @@
   // ---- one clock for everything ---------------------------------------------------------------
   function tick() {
     var now = Date.now();
+    rescale();
     if (S.version === null) { // the version the page was built at (shell header): a first check can spot a change
       var el = document.querySelector(".shell-asof[data-version]");
       var v = el && parseInt(el.getAttribute("data-version"), 10);
@@ -318,7 +431,8 @@
       return {
         playing: S.playing, name: S.name, index: S.index, views: S.views.length, paused: S.paused,
         held: S.playing && held(Date.now()), offline: S.offline, version: S.version,
-        rotations: S.rotations, durations: S.durations.slice(), visits: S.visits.slice()
+        rotations: S.rotations, durations: S.durations.slice(), visits: S.visits.slice(),
+        dashHistory: (window.dash_stores || []).map(function (st) { return st.getState().history.past.length; })
       };
     },
     next: function () { if (S.playing) go(S.index + 1); },

@@ -10,10 +10,15 @@ Usage: ``.venv/bin/python benchmarks/bench_wall.py [--database-url URL] [--rotat
 2. **Player** in headless Chromium against a real server (``/screen?play=…`` with every county's
    map and 经济运行, 总览 and 政务服务: 20 views, ``--dwell`` seconds each): the time from the player's
    navigation to the next view drawn (callbacks done, no request for 150 ms, maps idle — what the
-   player waits for before it fades the view in), p50/p95 over the first 20 views; then the JS heap
-   (CDP ``Runtime.getHeapUsage`` after a forced GC), DOM nodes and event listeners (CDP
-   ``Memory.getDOMCounters``) after 20, 40, … and ``--rotations`` rotations (multiples of 20:
-   always the same view on screen).
+   player waits for before it fades the view in), p50/p95 over the first 20 views; then memory
+   after 20, 40, … and ``--rotations`` rotations (multiples of 20: always the same view on screen),
+   each time with the player paused and the page quiet for a second: the JS heap as the median of
+   five ``Runtime.getHeapUsage`` readings, each after a forced full GC (``HeapProfiler.
+   collectGarbage``; one reading right after a view is drawn still holds that view's garbage and
+   swings by ±10 %), DOM nodes and event listeners (CDP ``Memory.getDOMCounters``), live timers
+   (intervals and pending timeouts, counted by a page script that wraps the timer functions) and
+   WebGL canvases still alive after the GCs (a ``FinalizationRegistry``: a MapLibre map not removed
+   keeps its canvas).
 Goals: next view drawn < 1 s p50; heap and DOM within 10 % between 20 and 200 rotations; a refresh
 check < 2 ms in the server. Nothing is asserted; the figures are printed.
 """
@@ -103,12 +108,48 @@ app.run(host="127.0.0.1", port=int(sys.argv[3]), threaded=True)
 """
 
 
-def memory(cdp) -> tuple[float, int, int]:
-    """(JS heap used in MB after a GC, DOM nodes, event listeners)."""
-    cdp.send("HeapProfiler.collectGarbage")
-    heap = cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
+# Counts live timers and WebGL canvases (installed before the app's scripts run).
+COUNTERS = """(() => {
+  const live = new Set(), intervals = new Set();
+  const st = window.setTimeout, si = window.setInterval, ct = window.clearTimeout, ci = window.clearInterval;
+  window.setTimeout = function (fn, ms, ...a) {
+    const id = st.call(window, function () { live.delete(id); return typeof fn === 'function' ? fn.apply(this, arguments) : undefined; }, ms, ...a);
+    live.add(id); return id; };
+  window.clearTimeout = function (id) { live.delete(id); return ct.call(window, id); };
+  window.setInterval = function (...a) { const id = si.apply(window, a); intervals.add(id); return id; };
+  window.clearInterval = function (id) { intervals.delete(id); return ci.call(window, id); };
+  let gl = 0; const reg = new FinalizationRegistry(() => { gl -= 1; });
+  const gc = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...a) {
+    const had = this.__bqwGl; const ctx = gc.call(this, kind, ...a);
+    if (ctx && !had && /webgl/.test(kind)) { this.__bqwGl = true; gl += 1; reg.register(this, 0); }
+    return ctx; };
+  window.__bqwCounters = () => ({timeouts: live.size, intervals: intervals.size, webgl: gl});
+})();"""
+
+
+def memory(page, cdp) -> dict:
+    """Memory with the player paused and the page quiet: heap (MB, median of 5 readings after a
+    full GC each), DOM nodes, event listeners, live timers, WebGL canvases alive."""
+    page.keyboard.press("Space")  # pause: no view change while measuring
+    page.wait_for_function("() => window.bqwWall.stats().paused")
+    time.sleep(1.0)
+    heaps = []
+    for _ in range(5):
+        cdp.send("HeapProfiler.collectGarbage")
+        time.sleep(0.2)
+        heaps.append(cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
     counters = cdp.send("Memory.getDOMCounters")
-    return heap, counters["nodes"], counters["jsEventListeners"]
+    page_counts = page.evaluate("() => window.__bqwCounters()")
+    page_counts["history"] = sum(page.evaluate("() => window.bqwWall.stats().dashHistory || []"))
+    page.keyboard.press("Space")  # resume
+    return {
+        "heap": sorted(heaps)[2],
+        "spread": max(heaps) - min(heaps),
+        "nodes": counters["nodes"],
+        "listeners": counters["jsEventListeners"],
+        **page_counts,
+    }
 
 
 def player_figures(url: str, workdir: Path, rotations: int) -> None:
@@ -138,6 +179,7 @@ def player_figures(url: str, workdir: Path, rotations: int) -> None:
             )
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.set_default_timeout(120_000)
+            page.add_init_script(COUNTERS)
             cdp = page.context.new_cdp_session(page)
             cdp.send("HeapProfiler.enable")
             page.goto(f"{base}/login")
@@ -156,7 +198,7 @@ def player_figures(url: str, workdir: Path, rotations: int) -> None:
                 stats = page.evaluate("() => window.bqwWall.stats()")
                 if mark == 20:
                     first20 = stats["durations"][:20]
-                marks[mark] = memory(cdp)
+                marks[mark] = memory(page, cdp)
             elapsed = time.perf_counter() - started
             browser.close()
     finally:
@@ -168,15 +210,18 @@ def player_figures(url: str, workdir: Path, rotations: int) -> None:
         f"  navigation → next view drawn (first 20 views)  p50 {pct(first20, 0.5) / 1000:.2f} s"
         f"  p95 {pct(first20, 0.95) / 1000:.2f} s  (max {max(first20) / 1000:.2f} s)"
     )
-    for mark, (heap, nodes, listeners) in marks.items():
+    for mark, m in marks.items():
         print(
-            f"  after {mark:>4} rotations: JS heap {heap:6.1f} MB  DOM nodes {nodes:6,}  listeners {listeners:5,}"
+            f"  after {mark:>4} rotations: JS heap {m['heap']:6.1f} MB (5 GCs, spread {m['spread']:.1f})"
+            f"  DOM nodes {m['nodes']:6,}  listeners {m['listeners']:5,}  timers {m['timeouts']}+{m['intervals']} int."
+            f"  WebGL canvases {m['webgl']}  Dash undo entries {m['history']}"
         )
     if len(marks) >= 2:
-        (h1, n1, l1), (h2, n2, l2) = marks[20], marks[rotations]
+        a, b = marks[20], marks[rotations]
         print(
-            f"  change 20 → {rotations}: heap {100 * (h2 - h1) / h1:+.1f} %, DOM nodes {100 * (n2 - n1) / n1:+.1f} %,"
-            f" listeners {100 * (l2 - l1) / max(l1, 1):+.1f} %"
+            f"  change 20 → {rotations}: heap {100 * (b['heap'] - a['heap']) / a['heap']:+.1f} %,"
+            f" DOM nodes {100 * (b['nodes'] - a['nodes']) / a['nodes']:+.1f} %,"
+            f" listeners {100 * (b['listeners'] - a['listeners']) / max(a['listeners'], 1):+.1f} %"
         )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import COCKPIT, PASSWORD, _wait_healthy, free_port
+from tests.browser.wallfit import assert_fits
 from tests.pages.conftest import cockpit_env
 
 pytestmark = pytest.mark.browser
@@ -39,6 +40,7 @@ TWO = {
 }
 TABLE_VIEW = f"/map?region={LEIZHOU}&indicator=items_handled&period=2026-10"
 ONE = {"name": "一屏", "views": [{"url": TABLE_VIEW, "seconds": 600}]}
+OVERVIEW = {"name": "总览屏", "views": [{"url": "/", "seconds": 600}, {"url": "/indicators", "seconds": 600}]}
 # What Chromium logs for the refresh checks that found no server, or a 401 before the token login.
 CONNECTION_ERRORS = re.compile(
     r"Failed to load resource: (net::ERR_CONNECTION_REFUSED|the server responded with a status of 401)"
@@ -90,7 +92,7 @@ def wall_server(browser_store, tmp_path_factory):
     path = workdir / "wall.db"
     shutil.copyfile(browser_store.path, path)
     env = cockpit_env(f"sqlite:///{path}", workdir / "instance")
-    for playlist in (THREE, TWO, ONE):
+    for playlist in (THREE, TWO, ONE, OVERVIEW):
         file = workdir / f"{playlist['name']}.json"
         file.write_text(json.dumps(playlist, ensure_ascii=False), encoding="utf-8")
         _run(env, "playlist", "import", str(file))
@@ -276,3 +278,22 @@ def test_wall004_restart_shows_connection_lost_then_recovers(wall_page, wall_ser
     assert wall_page.evaluate("() => window.__noReload") is True
     assert wall_page.locator(".shell-main .notice-error").count() == 0
     wall_page.console_errors[:] = [e for e in wall_page.console_errors if not CONNECTION_ERRORS.search(e)]
+
+
+def test_wall005_player_bar_leaves_its_height_to_the_page(wall_page, wall_server):
+    """On /screen the player bar is fixed at the bottom; the shell leaves its height, so the playing
+    overview's panels (map, ranking, trend) all end above the bar and nothing scrolls."""
+    _open(wall_page, wall_server, "总览屏")
+    wall_page.wait_for_function(
+        "() => document.querySelectorAll('#overview-trend .bars path, #overview-trend .point').length > 0"
+        " && document.querySelectorAll('#overview-ranking .ranking-row').length > 0"
+    )
+    bar = wall_page.evaluate(
+        "() => { const r = document.querySelector('#wall-player').getBoundingClientRect();"
+        " return {top: r.top, height: r.height, cls: document.documentElement.className,"
+        " shell: document.querySelector('.shell').getBoundingClientRect().bottom}; }"
+    )
+    assert "wall-bar" in bar["cls"] and bar["height"] >= 18, bar
+    assert bar["shell"] <= bar["top"] + 1, bar
+    fit = assert_fits(wall_page, extra=("#overview-map", "#overview-trend"))
+    assert fit["barTop"] == bar["top"] < 1080, fit
