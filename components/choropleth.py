@@ -80,6 +80,7 @@ TRACE_DEFAULTS: dict = {
 VIEW_PATHS: tuple[tuple[str, ...], ...] = (
     ("map", "center"),
     ("map", "zoom"),
+    ("meta",),
     ("map", "style", "sources", "overlay", "data"),
     ("annotations",),
     ("uirevision",),
@@ -314,10 +315,11 @@ def map_figure(
             trace["selectedpoints"] = [locs.index(selected)] if selected in locs else []
     centre, zoom = fit_view(bounds, size)
     style = map_style(outline, overlay)
-    return {
-        "data": data,
-        "layout": _layout(geojson_url, centre, zoom, style, bool(missing), schematic, height),
-    }
+    layout = _layout(geojson_url, centre, zoom, style, bool(missing), schematic, height)
+    # The size the view was fitted to: on the wall, assets/wall-mapfit.js refits the zoom to the
+    # box the wall layout gives the map (the desk keeps this view).
+    layout["meta"] = {"fit": [int(size[0]), int(size[1]), zoom]}
+    return {"data": data, "layout": layout}
 
 
 def _short(value: float) -> float:

@@ -204,8 +204,6 @@ def _video_map(ctx: PageContext) -> html.Section:
         height=None,  # the graph's box sets it: 540 px on the desk, the height left on the wall
     )
     # The view is fitted to 1400×540 px; on the wall the box is smaller, and
-    # assets/wall-themes-b.js refits the zoom to the box it gets (meta.fit = width, height, zoom).
-    figure.update_layout(meta={"fit": [*MAP_FIT, figure.layout.map.zoom]})
     if ctx.region.level >= POINTS_FROM_LEVEL:
         figure.update_traces(showlegend=False)
         figure.add_traces(camera_traces(camera_points(ctx.region.code, ctx.scope)))

@@ -161,7 +161,7 @@ def test_thb006_period_picker_rewrites_the_url_and_the_figures(leader_page, live
 # --- wall screen (大屏): /infrastructure and /indicators fit one 1920×1080 screen ------------------
 
 WALL_DRAWN = {
-    # the camera map and the two charts drawn, and the map refitted to its box (wall-themes-b.js)
+    # the camera map and the two charts drawn, and the map refitted to its box (wall-mapfit.js)
     "infrastructure": """() => {
         const shown = [...document.querySelectorAll('#infrastructure-page .js-plotly-plot')]
             .filter((g) => g.offsetWidth > 0 && g._fullLayout);

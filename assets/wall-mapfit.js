@@ -1,7 +1,7 @@
 /* 百千万工程驾驶舱 — wall screen (大屏): refit a map's zoom to the box the wall layout gives it.
  *
  * A map figure is fitted on the server to a pixel size (components.choropleth.fit_view); on the
- * wall a page may give the map a smaller or larger box (assets/wall-themes-b.css), which would cut
+ * wall a page may give the map a smaller or larger box (the page's wall CSS), which would cut
  * the region off or leave it small. A figure that carries layout.meta.fit = [width, height, zoom]
  * is re-zoomed on the wall to its drawn size (zoom + log2 of the smaller ratio); on the desk
  * nothing changes. One MutationObserver finds new graphs; each graph gets one listener.
@@ -18,7 +18,7 @@
     if (!gd.closest(".theme-wall")) return;
     var w = full.width, h = full.height, fit = meta.fit;
     if (!(w > 0 && h > 0)) return;
-    var size = w + "x" + h + ":" + fit[2];
+    var size = w + "x" + h + ":" + fit[2] + ":" + gd.layout.uirevision;
     if (gd.bqwFitted === size) return; // this box and figure are fitted; leave a user's zoom alone
     gd.bqwFitted = size;
     var zoom = Math.max(0, fit[2] + Math.log2(Math.min(w / fit[0], h / fit[1])));
@@ -33,7 +33,7 @@
   }
 
   function scan() {
-    var graphs = document.querySelectorAll(".theme-wall .js-plotly-plot");
+    var graphs = document.querySelectorAll(".theme-wall .js-plotly-plot");  // every map on the wall
     for (var i = 0; i < graphs.length; i += 1) watch(graphs[i]);
   }
 
