@@ -93,8 +93,11 @@ def capture(base: str, out: str) -> None:
         page.click("button[type=submit], input[type=submit]")
         page.wait_for_selector(".shell-header")
         current: list[dict] = []
+        activity = {"inflight": 0, "last": time.monotonic()}
 
         def on_request(req) -> None:  # noqa: ANN001
+            activity["inflight"] += 1
+            activity["last"] = time.monotonic()
             url = urlparse(req.url)
             if f"{url.scheme}://{url.netloc}" != base or url.path.startswith(
                 ("/assets/", "/_dash-component-suites/")
@@ -105,9 +108,22 @@ def capture(base: str, out: str) -> None:
             path = url.path + (f"?{url.query}" if url.query else "")
             current.append({"method": req.method, "path": path, "body": req.post_data})
 
+        def on_done(_req) -> None:  # noqa: ANN001
+            activity["inflight"] = max(0, activity["inflight"] - 1)
+            activity["last"] = time.monotonic()
+
+        def settle(quiet: float = 2.0) -> None:
+            """Until no request has been in flight for ``quiet`` seconds (callbacks chain)."""
+            while activity["inflight"] > 0 or time.monotonic() - activity["last"] < quiet:
+                page.wait_for_timeout(100)
+
         page.on("request", on_request)
+        page.on("requestfinished", on_done)
+        page.on("requestfailed", on_done)
         for name, how, path in visits:
+            settle()
             current.clear()
+            triggered = time.monotonic()
             if how == "goto":
                 page.goto(base + path)
             else:  # what a click on the map does: the URL changes inside the page, no reload
@@ -116,8 +132,9 @@ def capture(base: str, out: str) -> None:
                     path,
                 )
             page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(1500)  # callbacks chained after the first answers
-            page.wait_for_load_state("networkidle")
+            while activity["last"] < triggered and time.monotonic() - triggered < 15:
+                page.wait_for_timeout(100)  # the first request after a pushState
+            settle()
             recorded[name] = list(current)
         browser.close()
     Path(out).write_text(json.dumps(recorded, ensure_ascii=False))
@@ -425,10 +442,13 @@ def print_run(label: str, records, seconds: float) -> None:
 def print_phases(label: str, records, start: float, end: float, marks, readyz) -> None:
     bounds = [("before", start), *marks, ("end", end)]
     print(f"\n{label}  (load average {loadavg()})", flush=True)
-    print(f"  {'phase':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}  errors by status (kinds with errors)")
+    print(
+        f"  {'phase':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'failed p95':>11}  errors by status (kinds with errors)"
+    )
     for (name, t0), (_n, t1) in zip(bounds, bounds[1:], strict=False):
         rows = [r for r in records if t0 <= r[0] < t1]
         ok = [r[2] for r in rows if r[3] in (200, 302)]
+        failed = [r[2] for r in rows if r[3] not in (200, 302)]
         errors: dict[int, int] = defaultdict(int)
         kinds = set()
         for r in rows:
@@ -437,7 +457,7 @@ def print_phases(label: str, records, start: float, end: float, marks, readyz) -
                 kinds.add(r[1])
         secs = f"{name} ({t1 - t0:.0f} s)"
         print(
-            f"  {secs:<22}{len(rows):>9}{pct(ok, 0.5):>9.0f}{pct(ok, 0.95):>9.0f}  {fmt_errors(errors)}"
+            f"  {secs:<22}{len(rows):>9}{pct(ok, 0.5):>9.0f}{pct(ok, 0.95):>9.0f}{pct(failed, 0.95):>11.0f}  {fmt_errors(errors)}"
             + (f" ({', '.join(sorted(kinds))})" if kinds else "")
         )
     slow = [r for r in records if r[3] not in (200, 302) and r[2] > 5000]
