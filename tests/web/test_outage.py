@@ -251,3 +251,33 @@ def test_outage003_dead_redis_cache_down_in_readyz_pages_and_api_from_the_store(
     ready = client.get("/readyz")  # the probe asks Redis itself, past the breaker's cool-down
     assert ready.status_code == 200 and ready.get_json()["checks"]["cache"] == "ok"
     assert client.get("/api/v1/regions/990101").status_code == 200
+
+
+def test_outage004_worker_booting_during_an_outage_waits_for_the_store(relayed_pg, tmp_path):
+    """gunicorn stops the whole server when a worker fails to boot: a worker replaced while
+    PostgreSQL restarts must wait for it instead (``serve_cmd._when_store_reachable``)."""
+    from app import create_app
+    from data_access.serve_cmd import _when_store_reachable
+
+    url, relay = relayed_pg
+    _tiny_app(url, tmp_path)  # the store exists and is migrated
+    store.engine().dispose()
+    settings = dataclasses.replace(store.settings())
+    relay.cut()
+    attempts = []
+
+    def build():  # noqa: ANN202
+        attempts.append(time.monotonic())
+        if len(attempts) == 2:
+            relay.restore()  # back during the second wait
+        return create_app(settings, login_disabled=True)
+
+    app = _when_store_reachable(build, wait=30)
+    assert len(attempts) >= 2  # the first attempt met the outage
+    assert app.server.test_client().get("/_dash-layout").status_code == 200
+
+    def broken():  # noqa: ANN202 - not an outage: raised at once, no waiting
+        raise ProgrammingError("SELECT x", {}, Exception("column x does not exist"))
+
+    with pytest.raises(ProgrammingError):
+        _when_store_reachable(broken, wait=30)
