@@ -2,7 +2,7 @@
 
 Production (the default) embeds gunicorn (:class:`CockpitServer`, a ``gunicorn.app.base.
 BaseApplication``), so ``cockpit`` stays the one entry point: ``--workers`` processes (setting
-``COCKPIT_WORKERS``, default 2 × cores + 1, at most 8) of ``--threads`` threads each
+``COCKPIT_WORKERS``, default cores + 1, at most 8) of ``--threads`` threads each
 (``COCKPIT_THREADS``, default 4). Settings are checked before anything starts
 (:func:`data_access.health.validate_settings`). With more than one worker and no
 ``COCKPIT_CACHE_URL`` the workers share a file cache in ``<instance>/cache``. Gunicorn's own
