@@ -335,15 +335,27 @@ def load(
         network_timeout = 60.0
 
         def on_start(self) -> None:
+            """Log in through the form; refused (429: too many attempts from this address at
+            once — every simulated user comes from 127.0.0.1), wait as told and try again."""
             self.account = random.choice(ACCOUNTS)
-            with self.client.get("/login", name="login", catch_response=True) as resp:
-                found = re.search(r'name="csrf_token" value="([^"]+)"', resp.text or "")
-                if not found:
-                    resp.failure("no CSRF token")
-                    return
-            form = {"username": self.account, "password": PASSWORD, "csrf_token": found.group(1)}
-            self.client.post("/login", data=form, name="login", allow_redirects=False)
-            logged_in[0] += 1
+            for _attempt in range(20):
+                page = self.client.get("/login", name="login")
+                found = re.search(r'name="csrf_token" value="([^"]+)"', page.text or "")
+                form = {
+                    "username": self.account,
+                    "password": PASSWORD,
+                    "csrf_token": found.group(1) if found else "",
+                }
+                with self.client.post(
+                    "/login", data=form, name="login", allow_redirects=False, catch_response=True
+                ) as resp:
+                    if resp.status_code == 302 and "/login" not in (resp.headers.get("Location") or ""):
+                        resp.success()
+                        logged_in[0] += 1
+                        return
+                    resp.failure(f"login refused ({resp.status_code})")
+                    wait = resp.headers.get("Retry-After") or "5"
+                gevent.sleep(min(float(wait) if wait.isdigit() else 5.0, 30.0))
 
         def think(self) -> None:
             gevent.sleep(random.uniform(*think))
@@ -501,6 +513,7 @@ def main() -> None:
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--only-faults", action="store_true", help="skip the healthy runs")
     parser.add_argument("--fault-users", type=int, default=50)
+    parser.add_argument("--fault-kinds", default="worker,postgres,redis")
     parser.add_argument("--outage", type=float, default=10.0, help="seconds PostgreSQL stays down")
     parser.add_argument("--pg-data", default="")
     parser.add_argument("--pg-user", default="postgres")
@@ -571,6 +584,8 @@ def run_faults(serve: Server, faults: Faults, journey, token: str, opts, think) 
         marks.append(("Redis back", time.time()))
 
     for name, fault in (("worker", kill_worker), ("postgres", restart_pg), ("redis", stop_redis)):
+        if name not in opts.fault_kinds.split(","):
+            continue
         before = serve.workers()
         records, start, end, marks, readyz = load(
             serve.base, journey, token, opts.fault_users, 3 * third, think, fault=fault
