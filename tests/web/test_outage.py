@@ -166,6 +166,13 @@ def test_outage002_only_outages_are_503_faulty_sql_stays_a_500_kind():
 
 
 @pytest.fixture
+def disposing():
+    """Close the store's pooled connections after the test (the engine outlives it otherwise)."""
+    yield
+    store.engine().dispose()
+
+
+@pytest.fixture
 def own_redis():
     """A redis-server of this test's own on a free port; yields (url, stop, start)."""
     binary = shutil.which("redis-server")
@@ -224,7 +231,7 @@ def _map_callback_body(client) -> bytes:
 
 
 def test_outage003_dead_redis_cache_down_in_readyz_pages_and_api_from_the_store(
-    store_url, tmp_path, own_redis, caplog
+    store_url, tmp_path, own_redis, caplog, disposing
 ):
     url, stop_redis, start_redis = own_redis
     client = _tiny_app(store_url, tmp_path, cache_url=url)
