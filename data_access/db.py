@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+CONNECT_TIMEOUT = 5  # seconds to reach PostgreSQL (unless the URL sets connect_timeout)
 
 
 # Seconds any one statement of this process may run (None: unbounded, the CLI's default).
@@ -64,7 +65,11 @@ def get_engine(url: str) -> Engine:
         event.listen(engine, "commit", _clear)
         event.listen(engine, "rollback", _clear)
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    # pre-ping: a connection the server dropped (restart, failover) is replaced before use, so no
+    # worker keeps failing after the database is back. connect_timeout: an unreachable server
+    # fails a request within seconds (a 503) instead of holding the worker.
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
     def _timeout(dbapi_conn, _record):  # noqa: ANN001

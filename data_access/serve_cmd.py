@@ -2,7 +2,7 @@
 
 Production (the default) embeds gunicorn (:class:`CockpitServer`, a ``gunicorn.app.base.
 BaseApplication``), so ``cockpit`` stays the one entry point: ``--workers`` processes (setting
-``COCKPIT_WORKERS``, default 2 × cores + 1, at most 8) of ``--threads`` threads each
+``COCKPIT_WORKERS``, default cores + 1, at most 8) of ``--threads`` threads each
 (``COCKPIT_THREADS``, default 4; ``--threads 1`` runs gunicorn's sync workers). Settings are checked before anything starts
 (:func:`data_access.health.validate_settings`). With more than one worker and no
 ``COCKPIT_CACHE_URL`` the workers share a file cache in ``<instance>/cache``. Gunicorn's own
@@ -145,9 +145,35 @@ class CockpitServer(BaseApplication):
         from .db import bound_statements
 
         bound_statements(STATEMENT_SECONDS)  # before the worker opens its first connection
-        server = create_app(self.settings).server
+        server = _when_store_reachable(lambda: create_app(self.settings)).server
         warm_up(server)
         return server
+
+
+BOOT_WAIT_SECONDS = 90  # below TIMEOUT_SECONDS: the master would kill a worker silent longer
+
+
+def _when_store_reachable(build, wait: float = BOOT_WAIT_SECONDS):  # noqa: ANN001, ANN202
+    """Build the app, waiting while the store is unreachable.
+
+    A worker that fails to boot makes gunicorn's master stop the whole server (a boot error is
+    taken for a broken deployment). A worker replaced while PostgreSQL restarts would do that, so
+    it waits for the store instead (store configuration is the first thing ``create_app`` does).
+    """
+    import logging
+    import time
+
+    from .store import is_unavailable
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return build()
+        except Exception as exc:
+            if not is_unavailable(exc) or time.monotonic() > deadline:
+                raise
+            logging.getLogger(__name__).warning("store unreachable while booting a worker, retrying: %s", exc)
+            time.sleep(1)
 
 
 def warm_up(server) -> None:  # noqa: ANN001 - a Flask app

@@ -27,7 +27,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("COCKPIT_PROXY_HOPS", "0", "reverse proxies in front of the app whose X-Forwarded-* headers to trust"),
     ("COCKPIT_VIDEO_URL_TEMPLATE", "", "a camera's live view on the video platform, {camera_id} filled in"),
     ("COCKPIT_IMPORT_MAX_MB", "20", "largest file `cockpit import` and the upload on /report accept, in MB"),
-    ("COCKPIT_WORKERS", "", "gunicorn worker processes; empty: 2 × cores + 1, at most 8"),
+    ("COCKPIT_WORKERS", "", "gunicorn worker processes; empty: cores + 1, at most 8"),
     ("COCKPIT_THREADS", "4", "threads per gunicorn worker"),
     ("COCKPIT_MAX_REQUEST_MB", "16", "largest request body accepted (MB); larger ones get 413"),
     ("COCKPIT_ACCESS_LOG", "-", "gunicorn access log: - for standard output, a file path, or empty for none"),
@@ -89,9 +89,11 @@ def _whole(name: str, text: str, *, minimum: int, empty: int | None = None) -> i
 
 
 def default_workers(cores: int | None = None) -> int:
-    """Gunicorn's usual 2 × cores + 1, capped at :data:`MAX_WORKERS`."""
+    """cores + 1, capped at :data:`MAX_WORKERS` (README *Serving*: the callbacks are CPU-bound
+    Python, so processes beyond the cores only contend and multiply each worker's warm-up and memory;
+    the threads of each worker cover waits on the store and the cache)."""
     cores = cores or os.cpu_count() or 1
-    return min(2 * cores + 1, MAX_WORKERS)
+    return min(cores + 1, MAX_WORKERS)
 
 
 def get_settings(**explicit: object) -> Settings:

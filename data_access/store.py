@@ -12,6 +12,9 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import Connection, Engine, Integer, Text, cast, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError as StoreError  # noqa: F401 - every store error (web maps it)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import db
 from .cache import init_cache
@@ -19,6 +22,26 @@ from .schema import meta
 from .settings import Settings, get_settings
 
 _state: dict[str, object] = {}
+_SQLITE_BUSY = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The store cannot be reached or is going away (refused, restarting, a dropped connection,
+    every pooled connection busy, SQLite locked): the web side answers 503 "try again", not 500.
+
+    The pool's pre-ping replaces dropped connections, so requests succeed again by themselves
+    once the server is back. A faulty query (no such table, bad SQL) is not an outage.
+    """
+    if isinstance(exc, PoolTimeout | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        orig = exc.orig
+        if type(orig).__module__ == "sqlite3":  # SQLite reports faulty SQL as OperationalError too
+            return any(text in str(orig).lower() for text in _SQLITE_BUSY)
+        return True  # psycopg: connection refused or lost, server shutting down or starting up
+    return False
 
 
 def configure(

@@ -276,7 +276,7 @@ def test_cli010_several_workers_share_a_file_cache_unless_one_is_set(tmp_path):
     assert production_settings(settings, 3).cache_url == str(tmp_path / "cache")
     redis = get_settings(instance_dir=str(tmp_path), cache_url="redis://h:6379/0", secret_key="x" * 32)
     assert production_settings(redis, 3).cache_url == "redis://h:6379/0"
-    assert [default_workers(c) for c in (1, 2, 3, 4, 16)] == [3, 5, 7, 8, 8]
+    assert [default_workers(c) for c in (1, 2, 3, 4, 16)] == [2, 3, 4, 5, 8]
     help_text = run_cockpit(
         "serve", "--help", env=cockpit_env(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
     ).stdout

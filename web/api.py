@@ -20,6 +20,7 @@ from data_access import forms, freshness, indicators, playlists, regions, report
 from data_access.errors import CockpitError, InvalidInput
 from data_access.periods import parse_period
 from data_access.regions import Region
+from data_access.store import StoreError
 from data_access.values import Value, children_values
 from web.scope import current_scope
 
@@ -203,6 +204,11 @@ def _cockpit_error(exc: CockpitError) -> Response:
 def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http_error(exc)
+    if isinstance(exc, StoreError):  # an outage: 503 with Retry-After (web.limits), else the 500 below
+        from web.limits import store_unavailable
+
+        if (response := store_unavailable(exc)) is not None:
+            return response
     log.exception("API error on %s", request.path)
     return error_response("服务器内部错误，请稍后重试或联系管理员", 500)
 

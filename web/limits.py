@@ -9,6 +9,10 @@
   ``ValueError``, ``AttributeError`` or ``IndexError``; on the callback route that is the client's
   malformed request, answered 400 with a Chinese message (logged as a warning), never 500.
   Callbacks stay free of defensive parsing; scope checks still run first and answer 403/404.
+- The store unreachable or going away (:func:`data_access.store.is_unavailable`: PostgreSQL
+  restarting, a dropped connection, the pool exhausted) answers 503 with ``Retry-After`` at once —
+  JSON on JSON paths and for callbacks, a short page otherwise — logged as one warning line, no
+  traceback; any other database error stays a 500.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import re
 
 from dash.exceptions import UnsupportedRelativePath
 from flask import Flask, Response, current_app, request
+
+from data_access.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,8 @@ BAD_INPUT = (
 )
 BAD_CALLBACK_INPUT = "请求参数格式错误：页面传来的数据不符合要求，请刷新页面后重试。"
 TOO_LARGE = "请求内容过大（上限 {mb} MB）。"
+STORE_UNAVAILABLE = "指标库暂时无法访问，请稍后重试。"
+RETRY_AFTER_SECONDS = 5
 # Strings (with escapes) or single brackets: everything else cannot change the nesting depth.
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
@@ -90,6 +98,30 @@ def _too_large(exc: Exception) -> Response:
     return _json(TOO_LARGE.format(mb=limit // (1024 * 1024)), 413)
 
 
+def store_unavailable(exc: Exception) -> Response | None:
+    """The 503 for a store outage (None: not an outage)."""
+    from data_access.store import is_unavailable
+    from web.auth import _error_page, _wants_json
+
+    if not is_unavailable(exc):
+        return None
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+    log.warning("store unavailable on %s %s: %s", request.method, request.path, reason)
+    response = (
+        _json(STORE_UNAVAILABLE, 503) if _wants_json(request.path) else _error_page(STORE_UNAVAILABLE, 503)
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _store_error(exc: Exception):  # noqa: ANN202 - a Response
+    """503 for a store outage; anything else from the database is the generic 500."""
+    from web.auth import _unexpected_error
+
+    return store_unavailable(exc) or _unexpected_error(exc)
+
+
 def init_limits(server: Flask, max_request_mb: int) -> None:
     """Set the body limit and install the checks and handlers (after ``web.auth.init_auth``)."""
     from werkzeug.exceptions import RequestEntityTooLarge
@@ -99,3 +131,4 @@ def init_limits(server: Flask, max_request_mb: int) -> None:
     for kind in BAD_INPUT:
         server.register_error_handler(kind, _bad_input)
     server.register_error_handler(RequestEntityTooLarge, _too_large)
+    server.register_error_handler(StoreError, _store_error)

@@ -98,7 +98,8 @@ def test_dir004_subtree_search_and_scope(directory_store):
 def test_dir007_children_leads_head_and_office_of_every_child(directory_store):
     def names(leads):
         return [
-            (x.region_name, x.head.name if x.head else None, x.office.name if x.office else None) for x in leads
+            (x.region_name, x.head.name if x.head else None, x.office.name if x.office else None)
+            for x in leads
         ]
 
     # every child, also those without contacts; 甲区 has only its 总指挥
