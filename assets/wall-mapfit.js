@@ -3,7 +3,7 @@
  * A map figure is fitted on the server to a pixel size (components.choropleth.fit_view); on the
  * wall a page may give the map a smaller or larger box (the page's wall CSS), which would cut
  * the region off or leave it small. A figure that carries layout.meta.fit = [width, height, zoom]
- * is re-zoomed on the wall to its drawn size (zoom + log2 of the smaller ratio); on the desk
+ * (optionally with the zooms fitting its width and height) is re-zoomed on the wall to its drawn size; on the desk
  * nothing changes. One MutationObserver finds new graphs; each graph gets one listener.
  */
 (function () {
@@ -21,7 +21,12 @@
     var size = w + "x" + h + ":" + fit[2] + ":" + gd.layout.uirevision;
     if (gd.bqwFitted === size) return; // this box and figure are fitted; leave a user's zoom alone
     gd.bqwFitted = size;
-    var zoom = Math.max(0, fit[2] + Math.log2(Math.min(w / fit[0], h / fit[1])));
+    // [w, h, zoom, across, down]: the zooms that fit the region's width and height to the box;
+    // [w, h, zoom]: scale the zoom by the smaller ratio.
+    var zoom = fit.length >= 5
+      ? Math.min(fit[3] + Math.log2(w / fit[0]), fit[4] + Math.log2(h / fit[1]))
+      : fit[2] + Math.log2(Math.min(w / fit[0], h / fit[1]));
+    zoom = Math.max(0, zoom);
     if (Math.abs(full.map.zoom - zoom) > 0.01) window.Plotly.relayout(gd, {"map.zoom": zoom});
   }
 

@@ -101,6 +101,22 @@ def format_value(value: float | None, unit: str = "", decimals: int = 1) -> str:
     return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
 
 
+def _merc_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def axis_zooms(
+    bounds: Sequence[float], size: tuple[int, int] = (900, 600), padding: float = 0.06
+) -> tuple[float, float]:
+    """The zooms that fit ``(west, south, east, north)`` across the width and down the height of a
+    map of ``size`` pixels (the view's zoom is the smaller one)."""
+    west, south, east, north = bounds
+    width, height = (max(s * (1 - 2 * padding), 1.0) for s in size)
+    dx = max(east - west, 1e-6) / 360.0
+    dy = max(_merc_y(north) - _merc_y(south), 1e-6) / (2 * math.pi)
+    return math.log2(width / 512 / dx), math.log2(height / 512 / dy)
+
+
 def fit_view(
     bounds: Sequence[float], size: tuple[int, int] = (900, 600), padding: float = 0.06
 ) -> tuple[dict[str, float], float]:
@@ -109,15 +125,8 @@ def fit_view(
     MapLibre draws the world 512 px wide at zoom 0 (Web Mercator), doubling per zoom step.
     """
     west, south, east, north = bounds
-
-    def merc_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    width, height = (max(s * (1 - 2 * padding), 1.0) for s in size)
-    dx = max(east - west, 1e-6) / 360.0
-    dy = max(merc_y(north) - merc_y(south), 1e-6) / (2 * math.pi)
-    zoom = min(math.log2(width / 512 / dx), math.log2(height / 512 / dy))
-    mid_y = (merc_y(north) + merc_y(south)) / 2
+    zoom = min(axis_zooms(bounds, size, padding))
+    mid_y = (_merc_y(north) + _merc_y(south)) / 2
     centre_lat = math.degrees(2 * math.atan(math.exp(mid_y)) - math.pi / 2)
     return {"lon": round((west + east) / 2, 5), "lat": round(centre_lat, 5)}, round(max(zoom, 0.0), 3)
 
@@ -316,9 +325,11 @@ def map_figure(
     centre, zoom = fit_view(bounds, size)
     style = map_style(outline, overlay)
     layout = _layout(geojson_url, centre, zoom, style, bool(missing), schematic, height)
-    # The size the view was fitted to: on the wall, assets/wall-mapfit.js refits the zoom to the
-    # box the wall layout gives the map (the desk keeps this view).
-    layout["meta"] = {"fit": [int(size[0]), int(size[1]), zoom]}
+    # The size the view was fitted to, its zoom and the zooms that fit the width and the height: on
+    # the wall, assets/wall-mapfit.js refits the zoom to the box the wall layout gives the map (the
+    # desk keeps this view).
+    across, down = axis_zooms(bounds, size)
+    layout["meta"] = {"fit": [int(size[0]), int(size[1]), zoom, round(across, 3), round(down, 3)]}
     return {"data": data, "layout": layout}
 
 

@@ -118,6 +118,23 @@ def test_cho006_view_fits_the_bounds():
     assert fig.layout.map.zoom == zoom and fig.layout.map.center.lon == pytest.approx(110.315)
 
 
+def test_cho006b_figure_carries_what_the_wall_needs_to_refit_its_map():
+    """meta.fit = [width, height, zoom, across, down]: the view's zoom is the smaller of the zooms
+    that fit the width and the height, and twice the box's height allows one zoom step more down
+    (what assets/wall-mapfit.js computes for the box the wall gives the map)."""
+    from components.choropleth import axis_zooms
+
+    across, down = axis_zooms(BOUNDS, (900, 600))
+    _, zoom = fit_view(BOUNDS, (900, 600))
+    assert min(across, down) == pytest.approx(zoom, abs=1e-3) and down < across  # latitude limits
+    assert axis_zooms(BOUNDS, (900, 1200))[1] == pytest.approx(down + 1, abs=0.02)
+    fit = figure().layout.meta["fit"]
+    assert fit[:3] == [900, 600, zoom] and fit[3:] == [
+        pytest.approx(across, abs=1e-3),
+        pytest.approx(down, abs=1e-3),
+    ]
+
+
 def test_cho007_all_missing_draws_only_grey():
     fig = choropleth_figure(URL, ["a", "b"], ["甲", "乙"], [None, float("nan")], unit="%", bounds=BOUNDS)
     assert len(fig.data) == 1 and fig.data[0].showscale is False
