@@ -34,6 +34,7 @@ PAGES = {
     "/economy": "经济运行",
     "/services": "政务服务",
     "/reporting": "填表报数",
+    "/governance": "基层治理",
     "/infrastructure": "数字底座",
     "/command": "指挥体系",
     "/indicators": "指标体系",
@@ -50,6 +51,7 @@ DEFAULT_VIEWS = (
     {"url": "/map?region={county}", "seconds": 15, "for_each": "county"},
     {"url": "/economy", "seconds": 20},
     {"url": "/services", "seconds": 20},
+    {"url": "/governance", "seconds": 20},
 )
 
 

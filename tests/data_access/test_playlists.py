@@ -33,6 +33,19 @@ def test_pls001_parses_the_contract_example():
     ]
 
 
+def test_pls001b_every_wall_page_can_rotate():
+    """Every theme page that fits the wall can be a view, /governance (基层治理) included; the
+    built-in default shows it; pages that are not for the wall (/report, /admin) are refused."""
+    pl = playlists.parse_playlist(
+        _file({"url": "/governance?region={county}", "seconds": 15, "for_each": "county"})
+    )
+    assert pl.views[0].url == "/governance?region={county}"
+    assert "/governance" in [v.url for v in playlists.default_playlist().views]
+    for page in ("/report", "/admin"):
+        with pytest.raises(ValidationError, match="不能轮播"):
+            playlists.parse_playlist(_file({"url": page, "seconds": 5}))
+
+
 @pytest.mark.parametrize(
     ("view", "field", "says"),
     [
