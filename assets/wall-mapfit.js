@@ -11,11 +11,22 @@
   if (window.bqwWallFit) return;
   window.bqwWallFit = true;
 
-  function refit(gd) {
+  // The MapLibre map under plotly's subplot has its style loaded (plotly reads the style's layers
+  // on a relayout; before the style is in, getStyle() is undefined and the relayout throws).
+  function ready(full) {
+    var sub = full.map._subplot;
+    return !!(sub && sub.map && sub.map.isStyleLoaded && sub.map.isStyleLoaded());
+  }
+
+  function refit(gd, tries) {
     var meta = gd.layout && gd.layout.meta;
     var full = gd._fullLayout;
     if (!meta || !meta.fit || !full || !full.map || !window.Plotly) return;
-    if (!gd.closest(".theme-wall")) return;
+    if (!gd.isConnected || !gd.closest(".theme-wall")) return;
+    if (!ready(full)) {  // try again shortly (bounded: a map that never loads is left as it is)
+      if ((tries || 0) < 150) setTimeout(function () { refit(gd, (tries || 0) + 1); }, 100);
+      return;
+    }
     var w = full.width, h = full.height, fit = meta.fit;
     if (!(w > 0 && h > 0)) return;
     var size = w + "x" + h + ":" + fit[2] + ":" + gd.layout.uirevision;
@@ -27,7 +38,10 @@
       ? Math.min(fit[3] + Math.log2(w / fit[0]), fit[4] + Math.log2(h / fit[1]))
       : fit[2] + Math.log2(Math.min(w / fit[0], h / fit[1]));
     zoom = Math.max(0, zoom);
-    if (Math.abs(full.map.zoom - zoom) > 0.01) window.Plotly.relayout(gd, {"map.zoom": zoom});
+    if (Math.abs(full.map.zoom - zoom) > 0.01) {
+      var done = window.Plotly.relayout(gd, {"map.zoom": zoom});
+      if (done && done.catch) done.catch(function () { gd.bqwFitted = null; });  // redrawn meanwhile
+    }
   }
 
   function watch(gd) {
