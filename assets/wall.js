@@ -229,11 +229,18 @@
   }
 
   // ---- the player -----------------------------------------------------------------------------
-  function viewKey(url) {
-    var u = new URL(url, window.location.origin);
-    ["screen", "play", "wv", "refresh", "hold"].forEach(function (k) { u.searchParams.delete(k); });
-    u.searchParams.sort();
-    return u.pathname + "?" + u.searchParams.toString();
+  // The page shown is this view: the same path, and every parameter the view names has the same
+  // value here (a page may have added its own, e.g. the period its picker wrote; region codes
+  // compare in their 12-digit form, 440882 = 440882000000).
+  function sameView(viewUrl, here) {
+    var v = new URL(viewUrl, window.location.origin), h = new URL(here, window.location.origin);
+    if (v.pathname !== h.pathname) return false;
+    var norm = function (k, x) { return k === "region" && /^\d{6,12}$/.test(x || "") ? (x + "000000").slice(0, 12) : x; };
+    var ok = true;
+    v.searchParams.forEach(function (value, key) {
+      if (["screen", "play", "wv", "refresh", "hold"].indexOf(key) < 0 && norm(key, h.searchParams.get(key)) !== norm(key, value)) ok = false;
+    });
+    return ok;
   }
   function start() {
     S.started = true;
@@ -245,8 +252,7 @@
         S.name = res[1].name;
         S.views = res[1].views;
         S.playing = true;
-        var here = viewKey(window.location.href);
-        var at = S.views.findIndex(function (v) { return viewKey(v.url) === here; });
+        var at = S.views.findIndex(function (v) { return sameView(v.url, window.location.href); });
         if (at >= 0) { S.index = at; S.elapsed = 0; } else { go(0); }
         render();
       })
