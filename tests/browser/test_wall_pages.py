@@ -4,7 +4,7 @@ The pages' own tests check 1920×1080 (and 3840×2160 at device scale 2 is the s
 test_ovw106). Here each page is opened at 2560×1440 CSS pixels: it must still fit with nothing to
 scroll or spill, its text and KPI figures scaled (≥ 18 px and ≥ 40 px × 4/3), and every map refitted
 to its box (assets/wall-mapfit.js: the drawn zoom is above the zoom the server fitted for a smaller
-box, and the region's extent fills at least half of the box's limiting side).
+box), and the page's container takes the frame's whole height.
 """
 
 from __future__ import annotations
@@ -62,6 +62,10 @@ def test_wal101_every_wall_page_fits_2560_by_1440_scaled(leader_page, live_serve
         fit = assert_fits(page, scale=SCALE)
         assert fit["innerWidth"] == 2560, (path, fit)
         assert spilled(page) == [], (path, spilled(page))
+        # The page's container takes the height the frame gives, not Dash's empty #_pages_dummy
+        # beside it (which took ~200 px and squashed /infrastructure's charts).
+        dummy = page.evaluate("() => document.querySelector('#_pages_dummy').getBoundingClientRect().height")
+        assert dummy < 2, (path, dummy)
         for drawn in page.evaluate(MAPS):
             width, height = drawn["fit"][0], drawn["fit"][1]
             # Refitted to the larger box: the zoom is what the box's size allows (wall-mapfit.js),
